@@ -1,0 +1,41 @@
+"""check-compliance as a library: load records, rules and terms; check; read the typed `Report`.
+
+    from engine import check, load_records
+    report = check(load_records("fixtures/sample-month.json"))
+    for finding in report.findings: ...
+
+Errors (all `CheckError`, from `obligations.errors`): `InputError` for records, `RulebookError`
+for rules, `TermsError` for terms, `EngineError` if the rule engine itself fails.
+"""
+
+from obligations.errors import CheckError, EngineError, InputError, Problem, RulebookError, TermsError
+from obligations.loading import load_records, parse_records, validate_records
+from obligations.records import Records
+from obligations.rulebook import Rulebook, load_rulebook
+from obligations.terms import Terms, load_terms
+
+from engine.check import Checker, check
+from engine.findings import Finding, Report, Subject, Summary
+
+__all__ = [
+    "CheckError",
+    "Checker",
+    "EngineError",
+    "Finding",
+    "InputError",
+    "Problem",
+    "Records",
+    "Report",
+    "Rulebook",
+    "RulebookError",
+    "Subject",
+    "Summary",
+    "Terms",
+    "TermsError",
+    "check",
+    "load_records",
+    "load_rulebook",
+    "load_terms",
+    "parse_records",
+    "validate_records",
+]

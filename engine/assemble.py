@@ -1,0 +1,108 @@
+"""Matches from the engine → findings: evidence read off the fact, the rule's message filled in."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Optional
+
+from obligations.durations import describe_limit, describe_seconds
+
+from engine.facts import Context, instant
+from engine.findings import DateRange, Evidence, Finding, Subject
+
+_UNCLASSIFIED = {"en": "{urgency}, unclassified", "zh": "未分类，按{urgency}"}
+_URGENCY = {
+    "zh": {"urgent": "紧急", "high": "高", "normal": "一般", "low": "低"},
+    "en": {"urgent": "urgent", "high": "high", "normal": "normal", "low": "low"},
+}
+
+
+def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Finding:  # type: ignore[no-untyped-def]
+    rule = context.rule.rule
+    clock = context.clock
+    working = bool(clock and clock.is_business)
+    shown_zone = getattr(clock, "zone", zone) if working else zone
+    due = instant(fact["due"], shown_zone) if "due" in fact else None
+    observed = instant(fact["obs"], shown_zone) if "obs" in fact else None
+    as_of = instant(fact["asof"], shown_zone)
+    delay: Optional[timedelta] = None
+    working_delay: Optional[timedelta] = None
+    if due is not None and outcome in ("late", "overdue"):
+        until = observed if outcome == "late" else as_of
+        delay = until - due
+        if working and clock is not None:
+            working_delay = clock.elapsed(due, until, context.pauses)
+    elapsed = None
+    if outcome == "at_risk" and clock is not None and context.start is not None:
+        elapsed = clock.elapsed(context.start, as_of, context.pauses)
+    missing = [item for i, item in enumerate(context.rule.items) if fact.get(f"p{i}") is False]
+    evidence = Evidence(
+        limit=str(context.limit) if context.limit else None,
+        clock=clock.name if clock and context.limit else None,
+        urgency=context.urgency,
+        classified=context.classified if context.urgency else None,
+        elapsed_seconds=int(elapsed.total_seconds()) if elapsed is not None else None,
+        working_delay_seconds=math.ceil(working_delay.total_seconds()) if working_delay is not None else None,
+        missing=missing or None,
+        gaps=[DateRange(start=a.isoformat(), end=b.isoformat()) for a, b in context.gaps] or None,
+    )
+    values = {
+        "subject": context.subject_id,
+        "party": context.party,
+        "urgency": _urgency(context, lang),
+        "limit": _limit_text(context, lang),
+        "delay": _length(working_delay if working_delay is not None else delay, lang, working),
+        "elapsed": _length(elapsed, lang, working),
+        "due_at": _when(due),
+        "observed_at": _when(observed),
+        "missing": ("、" if lang == "zh" else ", ").join(missing),
+        "gaps": ("、" if lang == "zh" else ", ").join(_range(a, b) for a, b in context.gaps),
+        "field": "",
+    }
+    template = rule.message[outcome].get(lang)  # type: ignore[index]
+    return Finding(
+        rule=rule.id,
+        obligation=rule.obligation,
+        clause=rule.clause,
+        breach=rule.breach,
+        party=context.party,
+        severity="warning" if outcome == "at_risk" else rule.severity,
+        outcome=outcome,  # type: ignore[arg-type]
+        subject=Subject(type=context.subject_type, id=context.subject_id),
+        due_at=due.isoformat() if due else None,
+        observed_at=observed.isoformat() if observed else None,
+        delay_seconds=math.ceil(delay.total_seconds()) if delay is not None else None,
+        message=template.format_map(values),
+        evidence=evidence,
+    )
+
+
+def _urgency(context: Context, lang: str) -> str:
+    if context.urgency is None:
+        return ""
+    name = _URGENCY[lang][context.urgency]
+    return name if context.classified else _UNCLASSIFIED[lang].format(urgency=name)
+
+
+def _limit_text(context: Context, lang: str) -> str:
+    if context.limit is None:
+        return ""
+    return describe_limit(context.limit, lang, bool(context.clock and context.clock.is_business))
+
+
+def _length(value: Optional[timedelta], lang: str, working: bool) -> str:
+    return describe_seconds(value.total_seconds(), lang, working) if value is not None else ""
+
+
+def _when(value: Optional[datetime]) -> str:
+    if value is None:
+        return ""
+    # The last microsecond of a day reads better as the end of that day.
+    if value.hour == 23 and value.minute == 59 and value.second == 59 and value.microsecond == 999999:
+        return value.strftime("%Y-%m-%d 24:00")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _range(first, last) -> str:  # type: ignore[no-untyped-def]
+    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"

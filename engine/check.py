@@ -1,0 +1,66 @@
+"""One check: records + rulebook + terms + as_of → `Report`, decided by durable_rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal, Optional, Protocol
+
+from obligations.records import Records
+from obligations.rulebook import Rulebook, load_rulebook
+from obligations.terms import Terms, load_terms
+
+from engine.assemble import finding
+from engine.compiler import Program, compile_program
+from engine.facts import FactBuilder
+from engine.findings import Report, RulebookRef, summarise
+from engine.runtime import DurableRuntime
+
+Lang = Literal["zh", "en"]
+
+
+class Runtime(Protocol):
+    def run(self, facts): ...  # type: ignore[no-untyped-def]
+
+
+class Checker:
+    """A rulebook compiled under its terms, with its engine; reuse it for many checks."""
+
+    def __init__(self, rulebook: Optional[Rulebook] = None, terms: Optional[Terms] = None, runtime: Optional[type] = None) -> None:
+        self.program: Program = compile_program(rulebook or load_rulebook(), terms or load_terms())
+        self.runtime: Runtime = (runtime or DurableRuntime)(self.program)
+
+    def check(self, records: Records, as_of: Optional[datetime] = None, lang: Lang = "en") -> Report:
+        """Judge `records` at `as_of` (default: the records' own `as_of`, else now)."""
+        moment = as_of or records.as_of or datetime.now(timezone.utc)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=records.contract.zone)
+        zone = records.contract.zone
+        builder = FactBuilder(self.program, records, moment)
+        findings = [finding(outcome, fact, context, lang, zone) for _, outcome, fact, context in self.runtime.run(builder.facts())]
+        findings.sort(key=lambda f: f.sort_key())
+        checked = {
+            "complaints": sum(1 for c in records.complaints if c.received_at <= moment),
+            "evaluations": len(records.evaluations),
+            "reports": len(records.reports),
+            "disclosures": sum(1 for d in records.disclosures if d.at <= moment),
+            "channels": len(records.channels),
+        }
+        return Report(
+            as_of=moment.astimezone(zone).isoformat(),
+            contract=records.contract.id,
+            lang=lang,
+            rulebook=RulebookRef(id=self.program.rulebook.id, sha256=self.program.rulebook.sha256),
+            summary=summarise(findings, checked),
+            findings=findings,
+        )
+
+
+def check(
+    records: Records,
+    rulebook: Optional[Rulebook] = None,
+    terms: Optional[Terms] = None,
+    as_of: Optional[datetime] = None,
+    lang: Lang = "en",
+) -> Report:
+    """Check `records` against the rulebook (default: the shipped one) under `terms` (default terms)."""
+    return Checker(rulebook, terms).check(records, as_of=as_of, lang=lang)

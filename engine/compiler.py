@@ -1,0 +1,176 @@
+"""Compiling a rulebook under its terms: each rule becomes outcome conditions over one flat fact.
+
+Every fact carries `t` (the rule id) and `in_term`; a deadline-like fact carries `due`, `obs`
+(absent until the event happened by `as_of`), `asof` and `risk` (the instant `at_risk` of the
+limit has run), all in integer microseconds since the epoch; record fields read by a rule's
+conditions are carried as `r_<field>`; presence of required fields or items as `p<i>`.
+Compilation resolves every term the rules name, so a bad reference fails before any record is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+from typing import Optional, Union
+
+from obligations.conditions import fields_of
+from obligations.errors import Problem, RulebookError, TermsError
+from obligations.records import Channel, Complaint, Disclosure, Evaluation, Report
+from obligations.rulebook import (
+    AlwaysOpenRule,
+    ContainsRule,
+    DeadlineRule,
+    EveryPeriodRule,
+    ForbiddenRule,
+    RequiredRule,
+    Rule,
+    Rulebook,
+    TermRef,
+)
+from obligations.terms import Terms, UrgencyTable, default_limit_names
+from obligations.yamlsrc import did_you_mean
+
+from engine.conditions import And, Cmp, Expr, Or, Ref, from_rule, normal
+
+SUBJECT_MODELS = {"complaint": Complaint, "evaluation": Evaluation, "report": Report, "disclosure": Disclosure, "channel_kind": Channel}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    outcomes: dict[str, Expr]  # outcome -> normalised condition over the fact
+    record_fields: tuple[str, ...] = ()  # record fields copied into the fact as r_<field>
+    items: tuple[str, ...] = ()  # required fields / required items / channel kinds, in order
+    due_days: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """A rulebook bound to its terms: what the fact builder feeds and both evaluators decide."""
+
+    rulebook: Rulebook
+    terms: Terms
+    rules: tuple[CompiledRule, ...] = field(default_factory=tuple)
+
+    def by_subject(self, subject: str) -> list[CompiledRule]:
+        return [r for r in self.rules if r.rule.subject == subject]
+
+
+def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
+    problems: list[Problem] = []
+    compiled = []
+    for rule in rulebook.rules:
+        try:
+            compiled.append(_compile(rule, terms))
+        except _Bad as bad:
+            problems.append(Problem(f"rule {rule.id}", str(bad)))
+    if problems:
+        raise RulebookError(rulebook.id, problems)
+    used = {r.rule.limit for r in compiled if isinstance(r.rule, DeadlineRule)}
+    used |= {r.rule.once.or_after.limit for r in compiled if isinstance(r.rule, RequiredRule) and r.rule.once and r.rule.once.or_after}
+    unused = sorted(set(terms.limits) - used - default_limit_names())
+    if unused:
+        raise TermsError("terms", [Problem(f"limits.{name}", f"no rule uses this limit{did_you_mean(name, used)}; limits the rules use: {', '.join(sorted(used))}") for name in unused])
+    return Program(rulebook, terms, tuple(compiled))
+
+
+class _Bad(Exception):
+    pass
+
+
+def _compile(rule: Rule, terms: Terms) -> CompiledRule:
+    model = SUBJECT_MODELS.get(rule.subject)
+    when_fields = fields_of(rule.when)
+    if isinstance(rule, ForbiddenRule):
+        when_fields |= fields_of(rule.condition)
+    for name in sorted(when_fields):
+        _check_field(model, name, rule)
+    scope = [Cmp("t", "eq", rule.id), Cmp("in_term", "eq", True)]
+    if rule.when is not None:
+        scope.append(from_rule(rule.when))
+    record_fields = tuple(sorted(when_fields))
+
+    if isinstance(rule, (DeadlineRule, EveryPeriodRule)):
+        if isinstance(rule, DeadlineRule):
+            _check_field(model, rule.from_, rule)
+            _check_field(model, rule.to, rule)
+            _check_limit(rule.limit, rule.limit_by, terms)
+            due_days = None
+        else:
+            due_days = _term_int(rule.due_days, terms)
+            scope.append(Cmp("asof", "gte", Ref("end")))  # only a period that has ended owes anything
+        outcomes = {
+            "late": And((*scope, Cmp("obs", "exists"), Cmp("obs", "gt", Ref("due")))),
+            "overdue": And((*scope, Cmp("obs", "missing"), Cmp("asof", "gt", Ref("due")))),
+            "at_risk": And((*scope, Cmp("obs", "missing"), Cmp("asof", "lte", Ref("due")), Cmp("asof", "gte", Ref("risk")))),
+        }
+        return CompiledRule(rule, _normal(outcomes), record_fields, due_days=due_days)
+
+    if isinstance(rule, RequiredRule):
+        for name in rule.fields:
+            _check_field(model, name, rule)
+        lacking = Or(tuple(Cmp(f"p{i}", "eq", False) for i in range(len(rule.fields))))
+        condition: list[Expr] = [*scope, lacking]
+        if rule.once is not None:
+            _check_field(model, rule.once.event, rule)
+            applies: list[Expr] = [Cmp("obs", "exists")]
+            if rule.once.or_after is not None:
+                _check_field(model, rule.once.or_after.from_, rule)
+                _check_limit(rule.once.or_after.limit, "urgency", terms)
+                applies.append(Cmp("asof", "gt", Ref("due")))
+            condition.insert(len(scope), Or(tuple(applies)))
+        return CompiledRule(rule, _normal({"missing": And(tuple(condition))}), record_fields, tuple(rule.fields))
+
+    if isinstance(rule, ContainsRule):
+        _check_field(model, rule.field, rule)
+        items = tuple(_term_list(rule.items, terms))
+        lacking = Or(tuple(Cmp(f"p{i}", "eq", False) for i in range(len(items))))
+        return CompiledRule(rule, _normal({"incomplete": And((*scope, lacking))}), record_fields, items)
+
+    if isinstance(rule, ForbiddenRule):
+        return CompiledRule(rule, _normal({"prohibited": And((*scope, from_rule(rule.condition)))}), record_fields)
+
+    assert isinstance(rule, AlwaysOpenRule)
+    kinds = tuple(_term_list(rule.kinds, terms))
+    return CompiledRule(rule, _normal({"missing": And((*scope, Cmp("gap_days", "gt", 0)))}), record_fields, kinds)
+
+
+def _normal(outcomes: dict[str, Expr]) -> dict[str, Expr]:
+    return {name: normal(expr) for name, expr in outcomes.items()}
+
+
+def _check_field(model: object, name: str, rule: Rule) -> None:
+    known = getattr(model, "model_fields", {})
+    if name not in known:
+        raise _Bad(f"{rule.subject} has no field {name!r}{did_you_mean(name, known)}; fields: {', '.join(known)}")
+
+
+def _check_limit(name: str, by: Optional[str], terms: Terms) -> None:
+    if name not in terms.limits:
+        raise _Bad(f"unknown limit {name!r}{did_you_mean(name, terms.limits)}; the terms define: {', '.join(sorted(terms.limits))}")
+    if isinstance(terms.limits[name], UrgencyTable) and by is None:
+        raise _Bad(f"limit {name!r} is a table by urgency in the terms; the rule needs `limit_by: urgency`")
+
+
+def _term(ref: TermRef, terms: Terms) -> object:
+    value: object = terms
+    for part in ref.term.split("."):
+        if not isinstance(value, BaseModel) or part not in type(value).model_fields:
+            raise _Bad(f"unknown term {ref.term!r}")
+        value = getattr(value, part)
+    return value
+
+
+def _term_list(value: Union[list[str], TermRef], terms: Terms) -> list[str]:
+    resolved = _term(value, terms) if isinstance(value, TermRef) else value
+    if not isinstance(resolved, list) or not all(isinstance(v, str) for v in resolved):
+        raise _Bad(f"term {value.term!r} is not a list of names")  # type: ignore[union-attr]
+    return resolved
+
+
+def _term_int(value: Union[int, TermRef], terms: Terms) -> int:
+    resolved = _term(value, terms) if isinstance(value, TermRef) else value
+    if isinstance(resolved, bool) or not isinstance(resolved, int):
+        raise _Bad(f"term {value.term!r} is not a whole number of days")  # type: ignore[union-attr]
+    return resolved

@@ -1,0 +1,100 @@
+"""durable_rules, driven the way DURABLE_RULES.md measured exactly right. The only module importing it.
+
+- One ruleset per compiled program, created once from plain JSON straight through the C entry
+  points: no `durable.lang`, no stock `Host`, so no timer thread and no actions run behind our back.
+- Facts go in bounded batches into one session, ids `"0"`…`"n-1"` unique within the batch (the
+  engine's message identity), and are retracted afterwards so the session is reused, never deleted.
+- Every rule has `cap`, so one action hands over all of a batch's matches; actions are pumped
+  synchronously (`start_action_for_state` / `complete_and_start_action`) before the batch returns.
+- Every result code is read, and an accounting rule matches every fact: a fact that does not come
+  back is an `EngineError`, never a silently smaller report.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+import durable_rules_engine as engine
+
+from obligations.errors import EngineError, Problem
+
+from engine.conditions import to_durable
+from engine.compiler import Program
+
+BATCH = 500  # far below the sizes at which message hashes collide or action tables overflow
+_SEEN = "$seen"
+_SID = "1"
+_OK = 0
+_NAMES = itertools.count()
+T = TypeVar("T")
+
+
+class DurableRuntime:
+    """Owns one durable_rules ruleset for one program; reusable for any number of checks."""
+
+    def __init__(self, program: Program, batch: int = BATCH) -> None:
+        if not 1 <= batch <= BATCH:
+            raise ValueError(f"batch must be between 1 and {BATCH}")
+        self.batch = batch
+        self._outcomes: dict[str, tuple[str, str]] = {}
+        definition: dict[str, dict] = {_SEEN: {"all": [{"m": {"f": 1}}], "cap": batch}}
+        for index, compiled in enumerate(program.rules):
+            for outcome, condition in compiled.outcomes.items():
+                name = f"r{index}_{outcome}"
+                self._outcomes[name] = (compiled.rule.id, outcome)
+                definition[name] = {"all": [{"m": to_durable(condition)}], "cap": batch}
+        self._name = f"check-compliance-{next(_NAMES)}"
+        try:
+            self._handle = engine.create_ruleset(self._name, json.dumps(definition, ensure_ascii=False))
+        except Exception as error:  # the C extension raises bare Exceptions with a code
+            raise EngineError("durable_rules", [Problem("create_ruleset", str(error))]) from error
+
+    def run(self, facts: Iterable[tuple[dict, T]]) -> Iterator[tuple[str, str, dict, T]]:
+        """Decide every fact; yield `(rule id, outcome, fact, context)` for each match."""
+        for chunk in _chunks(facts, self.batch):
+            yield from self._run_batch(chunk)
+
+    def _run_batch(self, chunk: list[tuple[dict, T]]) -> Iterator[tuple[str, str, dict, T]]:
+        posted = [dict(fact, sid=_SID, id=str(i), f=1) for i, (fact, _) in enumerate(chunk)]
+        payload = json.dumps(posted, ensure_ascii=False)
+        code, state = self._call("assert_facts", engine.assert_facts, self._handle, payload)
+        if code != _OK:
+            raise EngineError("durable_rules", [Problem("assert_facts", f"result code {code} for a batch of {len(posted)} facts")])
+        seen: set[int] = set()
+        matches: set[tuple[str, int]] = set()  # a `$or` yields one match per branch that holds
+        result = self._call("start_action_for_state", engine.start_action_for_state, self._handle, state)
+        message = json.loads(result[1]) if result else None
+        while message:
+            for name, matched in message.items():
+                ids = [int(item["m"]["id"]) for item in (matched if isinstance(matched, list) else [matched])]
+                if name == _SEEN:
+                    seen.update(ids)
+                else:
+                    matches.update((name, i) for i in ids)
+            following = self._call("complete_and_start_action", engine.complete_and_start_action, self._handle, state)
+            message = json.loads(following) if following else None
+        code, _ = self._call("retract_facts", engine.retract_facts, self._handle, payload)
+        if code != _OK:
+            raise EngineError("durable_rules", [Problem("retract_facts", f"result code {code}")])
+        if len(seen) != len(posted):
+            lost = sorted(set(range(len(posted))) - seen)[:5]
+            raise EngineError("durable_rules", [Problem("accounting", f"{len(posted) - len(seen)} of {len(posted)} facts never came back (e.g. {lost})")])
+        for name, i in sorted(matches, key=lambda m: (m[1], m[0])):
+            rule_id, outcome = self._outcomes[name]
+            yield rule_id, outcome, chunk[i][0], chunk[i][1]
+
+    @staticmethod
+    def _call(what: str, function, *args):  # type: ignore[no-untyped-def]
+        try:
+            return function(*args)
+        except Exception as error:
+            raise EngineError("durable_rules", [Problem(what, str(error))]) from error
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk

@@ -1,0 +1,105 @@
+"""Time limits as the terms file writes them: `30m`, `8h`, `3d`, `2bd`, or ISO 8601 `PT8H`."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["s", "m", "h", "d", "bd"]
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_SHORT = re.compile(r"^\s*(\d+)\s*(bd|d|h|m|s)\s*$")
+_ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+ALLOWED = "a duration such as 30m, 8h, 3d, 2bd or ISO 8601 PT8H / P3D"
+
+
+@dataclass(frozen=True, order=True)
+class Limit:
+    """A time limit: an amount of running clock time, or a number of whole working days (`bd`).
+
+    Time units count time on the deadline's clock: on a business clock `8h` is eight working
+    hours. `bd` counts working days and ends at the close of the last one.
+    """
+
+    amount: int
+    unit: Unit
+
+    @property
+    def is_days(self) -> bool:
+        return self.unit == "bd"
+
+    @property
+    def seconds(self) -> int:
+        if self.unit == "bd":
+            raise ValueError("a working-day limit has no fixed length in seconds")
+        return self.amount * _SECONDS[self.unit]
+
+    @classmethod
+    def of_seconds(cls, seconds: int) -> "Limit":
+        return cls(int(seconds), "s")
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+def parse_limit(text: object) -> Limit:
+    """Parse a limit; raise ValueError naming what is allowed."""
+    if isinstance(text, bool) or not isinstance(text, str):
+        raise ValueError(f"expected {ALLOWED}, got {text!r}")
+    match = _SHORT.match(text)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        if amount <= 0:
+            raise ValueError(f"a limit must be positive, got {text!r}")
+        return Limit(amount, unit)  # type: ignore[arg-type]
+    match = _ISO.match(text.strip())
+    if match and any(match.groups()):
+        days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+        total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+        if total > 0:
+            return _normalise(total)
+    raise ValueError(f"expected {ALLOWED}, got {text!r}")
+
+
+def _normalise(seconds: int) -> Limit:
+    for unit in ("d", "h", "m"):
+        if seconds % _SECONDS[unit] == 0:
+            return Limit(seconds // _SECONDS[unit], unit)  # type: ignore[arg-type]
+    return Limit(seconds, "s")
+
+
+def describe_seconds(seconds: float, lang: str = "en", working: bool = False) -> str:
+    """A human length, rounded up to the second: `2 h 28 min`, `3 d 4 h`, `4 working hours`."""
+    total = math.ceil(seconds)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if working:
+        # Working time has no days of 24 hours: say hours, as the limit does.
+        hours, days = hours + days * 24, 0
+    values = (days, hours, minutes, secs)
+    if lang == "zh":
+        names = ("天", "个工作小时" if working else "小时", "分钟", "秒")
+        return "".join(f"{v}{n}" for v, n in zip(values, names) if v) or "0秒"
+    if working:
+        names = (" d", " working hour", " min", " s")
+        parts = [f"{v}{n}" + ("s" if n == " working hour" and v != 1 else "") for v, n in zip(values, names) if v]
+        if not hours and parts:
+            parts[-1] += " of working time"
+    else:
+        parts = [f"{v}{n}" for v, n in zip(values, (" d", " h", " min", " s")) if v]
+    return " ".join(parts) or "0 s"
+
+
+def describe_limit(limit: Limit, lang: str = "en", working: bool = False) -> str:
+    """A limit as the terms wrote it: `24 h`, `3 d`, `8 working hours`, `2 working days`."""
+    if limit.unit == "bd":
+        return f"{limit.amount}个工作日" if lang == "zh" else f"{limit.amount} working day" + ("s" if limit.amount != 1 else "")
+    if working or limit.unit == "s":
+        return describe_seconds(limit.seconds, lang, working)
+    zh = {"m": "分钟", "h": "小时", "d": "天"}
+    en = {"m": "min", "h": "h", "d": "d"}
+    return f"{limit.amount}{zh[limit.unit]}" if lang == "zh" else f"{limit.amount} {en[limit.unit]}"

@@ -1,0 +1,12 @@
+"""Fixtures shared by the tests; helpers live in `support.py` (importable: tests/ is on pythonpath)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import Checker
+
+
+@pytest.fixture(scope="session")
+def checker() -> Checker:
+    return Checker()

@@ -1,0 +1,80 @@
+"""Properties on random records: the engine agrees with the plain evaluator, and findings behave."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import Checker, validate_records
+from engine.plain import PlainRuntime
+from engine.reporters import render
+
+from randomdocs import document
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_DURABLE = Checker()
+_PLAIN = Checker(runtime=PlainRuntime)
+
+
+def _json(checker: Checker, doc: dict) -> str:
+    return render(checker.check(validate_records(doc)), "json")
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32), size=st.integers(0, 60), as_of_days=st.floats(0, 70))
+def test_durable_rules_and_the_plain_evaluator_agree(seed: int, size: int, as_of_days: float) -> None:
+    doc = document(seed, size, as_of_days)
+    assert _json(_DURABLE, doc) == _json(_PLAIN, doc)
+
+
+@settings(max_examples=2, deadline=None)
+@given(seed=st.integers(0, 2**32))
+def test_they_agree_on_a_month_big_enough_for_many_batches(seed: int) -> None:
+    doc = document(seed, 5000, 40)
+    durable = _DURABLE.check(validate_records(doc))
+    assert durable.summary.findings > 500  # the month really exercises the engine
+    assert durable == _PLAIN.check(validate_records(doc))
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32), size=st.integers(1, 40))
+def test_a_month_meeting_every_deadline_has_no_finding(seed: int, size: int) -> None:
+    report = _DURABLE.check(validate_records(document(seed, size, 60, compliant=True)))
+    assert report.findings == []
+
+
+FULFILMENTS = ("registered_at", "first_response_at", "feedback_at", "archived_at")
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32), size=st.integers(1, 30), pick=st.integers(0, 10**6), event=st.sampled_from(FULFILMENTS + ("resolved_at",)), hours=st.floats(0.001, 400))
+def test_moving_an_event_later_never_removes_a_breach(seed: int, size: int, pick: int, event: str, hours: float) -> None:
+    doc = document(seed, size, 45)
+    later = copy.deepcopy(doc)
+    target = later["complaints"][pick % size]
+    if event not in target:
+        return
+    shift = timedelta(hours=hours)
+    # resolved_at anchors feedback and archiving: move them with it, so only resolution moves.
+    for field in [event] + (["feedback_at", "archived_at"] if event == "resolved_at" else []):
+        if field in target:
+            target[field] = _shifted(target[field], shift)
+    before = {(f.rule, f.subject.id) for f in _DURABLE.check(validate_records(doc)).findings if f.severity == "error"}
+    after = {(f.rule, f.subject.id) for f in _DURABLE.check(validate_records(later)).findings if f.severity == "error"}
+    assert before <= after
+
+
+def _shifted(stamp: str, shift: timedelta) -> str:
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + shift
+    return moment.isoformat()
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32))
+def test_output_is_byte_identical_across_runs_and_checkers(seed: int) -> None:
+    doc = document(seed, 50, 45)
+    assert _json(_DURABLE, doc) == _json(Checker(), doc)
+    assert render(_DURABLE.check(validate_records(doc)), "text") == render(Checker().check(validate_records(doc)), "text")
