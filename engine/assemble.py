@@ -23,7 +23,7 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
     clock = context.clock
     working = bool(clock and clock.is_business)
     shown_zone = getattr(clock, "zone", zone) if working else zone
-    due = instant(fact["due"], shown_zone) if "due" in fact else None
+    due = instant(fact["due"] + (1 if context.end_of_day else 0), shown_zone) if "due" in fact else None
     observed = instant(fact["obs"], shown_zone) if "obs" in fact else None
     as_of = instant(fact["asof"], shown_zone)
     delay: Optional[timedelta] = None
@@ -54,7 +54,7 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
         "limit": _limit_text(context, lang),
         "delay": _length(working_delay if working_delay is not None else delay, lang, working),
         "elapsed": _length(elapsed, lang, working),
-        "due_at": _when(due),
+        "due_at": _when(due, context.end_of_day),
         "observed_at": _when(observed),
         "missing": ("、" if lang == "zh" else ", ").join(missing),
         "gaps": ("、" if lang == "zh" else ", ").join(_range(a, b) for a, b in context.gaps),
@@ -95,12 +95,12 @@ def _length(value: Optional[timedelta], lang: str, working: bool) -> str:
     return describe_seconds(value.total_seconds(), lang, working) if value is not None else ""
 
 
-def _when(value: Optional[datetime]) -> str:
+def _when(value: Optional[datetime], end_of_day: bool = False) -> str:
     if value is None:
         return ""
-    # The last microsecond of a day reads better as the end of that day.
-    if value.hour == 23 and value.minute == 59 and value.second == 59 and value.microsecond == 999999:
-        return value.strftime("%Y-%m-%d 24:00")
+    if end_of_day:
+        # The midnight that ends a due day reads as the end of that day.
+        return (value - timedelta(days=1)).strftime("%Y-%m-%d 24:00")
     return value.strftime("%Y-%m-%d %H:%M")
 
 

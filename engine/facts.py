@@ -50,6 +50,9 @@ class Context:
     start: Optional[datetime] = None
     pauses: tuple[Pause, ...] = ()
     gaps: tuple[tuple[date, date], ...] = ()
+    # A due date that is a whole day: the fact's `due` is its last microsecond (still on time),
+    # the finding shows and measures from the midnight that ends it (the first late instant).
+    end_of_day: bool = False
 
 
 class FactBuilder:
@@ -165,7 +168,7 @@ class FactBuilder:
             fact = {"t": rule.id, "in_term": True, "asof": self.asof_us, "end": micros(end), "due": micros(due), "risk": micros(risk)}
             self._event(fact, "obs", delivered.get((first, last)))
             clock = WallClock(self.zone)
-            yield fact, Context(compiled, "period", f"{first.isoformat()}/{last.isoformat()}", rule.party, clock=clock, start=end)
+            yield fact, Context(compiled, "period", f"{first.isoformat()}/{last.isoformat()}", rule.party, clock=clock, start=end, end_of_day=True)
 
     def _channel_kinds(self, compiled: CompiledRule) -> Iterator[tuple[dict, Context]]:
         rule = compiled.rule
