@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 Outcome = Literal["late", "overdue", "missing", "incomplete", "prohibited", "at_risk"]
 Severity = Literal["error", "warning"]
@@ -40,6 +40,16 @@ class Evidence(BaseModel):
     gaps: Optional[list[DateRange]] = None
 
 
+class Waived(BaseModel):
+    """The waiver a finding is accepted under: it stays in the report, and does not fail the gate."""
+
+    model_config = ConfigDict(frozen=True)
+    waiver: int  # the waiver's position in its file, from 1
+    reason: str
+    approved_by: str
+    expires: str
+
+
 class Finding(BaseModel):
     """One breach (or at-risk warning) of one obligation by one subject, traced to its clause."""
 
@@ -57,6 +67,20 @@ class Finding(BaseModel):
     delay_seconds: Optional[int] = None
     message: str
     evidence: Evidence = Field(default_factory=Evidence)
+    # Set by waivers and a baseline (the CI gate); absent from a plain check.
+    waived: Optional[Waived] = None
+    baseline: Optional[Literal["new", "known"]] = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity across runs: the rule and the subject, never message text or timing."""
+        return f"{self.rule}:{self.subject.type}:{self.subject.id}"
+
+    @property
+    def gates(self) -> bool:
+        """Whether this finding can fail the gate: not waived, and not known to the baseline."""
+        return self.waived is None and self.baseline != "known"
 
     def sort_key(self) -> tuple:
         return (self.breach, self.rule, _natural(self.subject.id), self.subject.type, self.outcome)
@@ -77,6 +101,34 @@ class Summary(BaseModel):
     by_party: dict[str, int]
     by_rule: dict[str, int]
     checked: dict[str, int]
+    waived: int = 0
+    new: Optional[int] = None  # with a baseline only
+    known: Optional[int] = None
+
+
+class WaiverStatus(BaseModel):
+    """What became of one waiver in this check."""
+
+    model_config = ConfigDict(frozen=True)
+    waiver: int  # position in the waivers file, from 1
+    rule: Optional[str] = None
+    clause: Optional[str] = None
+    breach: Optional[int] = None
+    subject: str
+    reason: str
+    approved_by: str
+    expires: str
+    status: Literal["active", "expired", "unused"]
+    matched: int
+
+
+class Resolved(BaseModel):
+    """A finding of the baseline that this check no longer gives."""
+
+    model_config = ConfigDict(frozen=True)
+    fingerprint: str
+    rule: str
+    subject: Subject
 
 
 class Report(BaseModel):
@@ -90,17 +142,29 @@ class Report(BaseModel):
     rulebook: RulebookRef
     summary: Summary
     findings: list[Finding]
+    waivers: Optional[list[WaiverStatus]] = None  # with --waivers only
+    resolved: Optional[list[Resolved]] = None  # with --baseline only
 
     def failing(self, fail_on: Severity = "error") -> list[Finding]:
-        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
+        return [f for f in self.findings if f.gates and SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
 
-    def exit_code(self, fail_on: Severity = "error") -> int:
-        return 1 if self.failing(fail_on) else 0
+    def exit_code(self, fail_on: Severity = "error", strict_waivers: bool = False) -> int:
+        unused = strict_waivers and any(w.status == "unused" for w in self.waivers or ())
+        return 1 if self.failing(fail_on) or unused else 0
+
+    def with_findings(self, findings: list[Finding], **changes: object) -> "Report":
+        """The same check with findings re-marked (waived, new/known), the summary recounted."""
+        summary = summarise(findings, self.summary.checked)
+        return self.model_copy(update={"findings": findings, "summary": summary, **changes})
 
 
 def summarise(findings: list[Finding], checked: dict[str, int]) -> Summary:
     breaches = [f for f in findings if f.severity == "error"]
+    with_baseline = any(f.baseline is not None for f in findings)
     return Summary(
+        waived=sum(1 for f in findings if f.waived is not None),
+        new=sum(1 for f in findings if f.baseline == "new") if with_baseline else None,
+        known=sum(1 for f in findings if f.baseline == "known") if with_baseline else None,
         findings=len(findings),
         errors=len(breaches),
         warnings=len(findings) - len(breaches),
