@@ -53,7 +53,7 @@ def main(records: Path, format_name: str, as_of: Optional[datetime], fail_on: st
         loaded = load_records(records)
         if as_of is not None and as_of.tzinfo is None:
             as_of = as_of.replace(tzinfo=loaded.contract.zone)
-        report = checker.check(loaded, as_of=as_of, lang=lang)  # type: ignore[arg-type]
+        report = checker.check(loaded, as_of=as_of, lang=lang, source=str(records))  # type: ignore[arg-type]
     except CheckError as error:
         click.echo(error.render(), err=True)
         sys.exit(2)

@@ -4,10 +4,16 @@
     report = check(load_records("fixtures/sample-month.json"))
     for finding in report.findings: ...
 
+Clocks stand on their own too: `BusinessCalendar(CalendarSpec(...), "support").due(start,
+parse_limit("8h"), pauses)` and `.elapsed(a, b, pauses)`; `WallClock(zone)` is calendar time.
+
 Errors (all `CheckError`, from `obligations.errors`): `InputError` for records, `RulebookError`
 for rules, `TermsError` for terms, `EngineError` if the rule engine itself fails.
 """
 
+from obligations.calendar import BusinessCalendar, CalendarSpec
+from obligations.clock import Clock, WallClock
+from obligations.durations import Limit, parse_limit
 from obligations.errors import CheckError, EngineError, InputError, Problem, RulebookError, TermsError
 from obligations.loading import load_records, parse_records, validate_records
 from obligations.records import Records
@@ -18,6 +24,12 @@ from engine.check import Checker, check
 from engine.findings import Finding, Report, Subject, Summary
 
 __all__ = [
+    "BusinessCalendar",
+    "CalendarSpec",
+    "Clock",
+    "Limit",
+    "WallClock",
+    "parse_limit",
     "CheckError",
     "Checker",
     "EngineError",

@@ -12,7 +12,7 @@ from obligations.terms import Terms, load_terms
 from engine.assemble import finding
 from engine.compiler import Program, compile_program
 from engine.facts import FactBuilder
-from engine.findings import Report, RulebookRef, summarise
+from engine.findings import Report, RuleInfo, RulebookRef, summarise
 from engine.runtime import DurableRuntime
 
 Lang = Literal["zh", "en"]
@@ -28,8 +28,12 @@ class Checker:
     def __init__(self, rulebook: Optional[Rulebook] = None, terms: Optional[Terms] = None, runtime: Optional[type] = None) -> None:
         self.program: Program = compile_program(rulebook or load_rulebook(), terms or load_terms())
         self.runtime: Runtime = (runtime or DurableRuntime)(self.program)
+        self.rule_infos = [
+            RuleInfo(id=r.id, obligation=r.obligation, clause=r.clause, breach=r.breach, party=r.party, severity=r.severity, title_en=r.title.en, title_zh=r.title.zh)
+            for r in self.program.rulebook.rules
+        ]
 
-    def check(self, records: Records, as_of: Optional[datetime] = None, lang: Lang = "en") -> Report:
+    def check(self, records: Records, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>") -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now)."""
         moment = as_of or records.as_of or datetime.now(timezone.utc)
         if moment.tzinfo is None:
@@ -52,6 +56,8 @@ class Checker:
             rulebook=RulebookRef(id=self.program.rulebook.id, sha256=self.program.rulebook.sha256),
             summary=summarise(findings, checked),
             findings=findings,
+            source=source,
+            rules=self.rule_infos,
         )
 
 

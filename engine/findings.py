@@ -86,6 +86,20 @@ class Finding(BaseModel):
         return (self.breach, self.rule, _natural(self.subject.id), self.subject.type, self.outcome)
 
 
+class RuleInfo(BaseModel):
+    """A rule of the rulebook the check ran, so views can count rules that found nothing."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    obligation: int
+    clause: str
+    breach: int
+    party: str
+    severity: Severity
+    title_en: str
+    title_zh: str
+
+
 class RulebookRef(BaseModel):
     model_config = ConfigDict(frozen=True)
     id: str
@@ -142,6 +156,8 @@ class Report(BaseModel):
     rulebook: RulebookRef
     summary: Summary
     findings: list[Finding]
+    source: str = "<records>"  # the records file as given (`-` for standard input)
+    rules: list[RuleInfo] = Field(default_factory=list)
     waivers: Optional[list[WaiverStatus]] = None  # with --waivers only
     resolved: Optional[list[Resolved]] = None  # with --baseline only
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
 
 from obligations.errors import Problem
 from obligations.records import Complaint, Records
@@ -15,8 +16,9 @@ def inconsistencies(records: Records) -> list[Problem]:
     problems: list[Problem] = []
     for name in ("channels", "complaints", "evaluations", "reports", "disclosures"):
         problems += _duplicate_ids(name, getattr(records, name))
+    zone = records.contract.zone
     for i, complaint in enumerate(records.complaints):
-        problems += _complaint(f"complaints[{i}]", complaint)
+        problems += _complaint(f"complaints[{i}]", complaint, zone)
     for i, channel in enumerate(records.channels):
         if channel.closed_on is not None and channel.closed_on < channel.opened_on:
             problems.append(Problem(f"channels[{i}].closed_on", f"{channel.closed_on} is before opened_on {channel.opened_on}"))
@@ -40,28 +42,32 @@ def _duplicate_ids(name: str, items: Sequence) -> Iterable[Problem]:
             first[item.id] = i
 
 
-def _complaint(path: str, complaint: Complaint) -> list[Problem]:
+def _complaint(path: str, complaint: Complaint, zone: tzinfo) -> list[Problem]:
+    def shown(value: datetime) -> str:
+        # Instants are held in UTC; say them in the contract's zone, as the export most likely did.
+        return value.astimezone(zone).isoformat()
+
     problems = []
     received = complaint.received_at
     for field in _EVENTS:
         value = getattr(complaint, field)
         if value is not None and value < received:
-            problems.append(Problem(f"{path}.{field}", f"{value.isoformat()} is before received_at {received.isoformat()}"))
+            problems.append(Problem(f"{path}.{field}", f"{shown(value)} is before received_at {shown(received)}"))
     resolved = complaint.resolved_at
     if resolved is not None:
         for field in ("feedback_at", "archived_at"):
             value = getattr(complaint, field)
             if value is not None and value < resolved:
-                problems.append(Problem(f"{path}.{field}", f"{value.isoformat()} is before resolved_at {resolved.isoformat()}"))
+                problems.append(Problem(f"{path}.{field}", f"{shown(value)} is before resolved_at {shown(resolved)}"))
     elif complaint.status in ("resolved", "closed"):
         problems.append(Problem(f"{path}.resolved_at", f"missing, but status is {complaint.status!r}"))
     latest_end, running_seen = None, False
     for j, pause in sorted(enumerate(complaint.pauses), key=lambda item: item[1].start):
         where = f"{path}.pauses[{j}]"
         if pause.start < received:
-            problems.append(Problem(f"{where}.from", f"{pause.start.isoformat()} is before received_at {received.isoformat()}"))
+            problems.append(Problem(f"{where}.from", f"{shown(pause.start)} is before received_at {shown(received)}"))
         if pause.end is not None and pause.end < pause.start:
-            problems.append(Problem(f"{where}.to", f"{pause.end.isoformat()} is before its from {pause.start.isoformat()}"))
+            problems.append(Problem(f"{where}.to", f"{shown(pause.end)} is before its from {shown(pause.start)}"))
         if running_seen or (latest_end is not None and pause.start < latest_end):
             problems.append(Problem(where, "overlaps another pause of the same complaint"))
         if pause.end is None:

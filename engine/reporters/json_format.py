@@ -8,7 +8,7 @@ from engine.findings import Report
 
 
 def render(report: Report) -> str:
-    document = report.model_dump(mode="json", exclude={"lang"})
+    document = report.model_dump(mode="json", exclude={"lang", "rules"})
     # Gate-only keys appear when the gate used them, so a plain report stays as OUTPUT.md shows.
     for key in ("waivers", "resolved"):
         if document[key] is None:

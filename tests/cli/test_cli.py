@@ -102,3 +102,12 @@ def test_rules_directory_option(tmp_path: Path) -> None:
     result = invoke(SAMPLE, "--rules", str(tmp_path), "--format", "json")
     rules = {f["rule"] for f in json.loads(result.output)["findings"]}
     assert rules == {"disclosure-consent", "disclosure-purpose"}
+
+
+def test_business_hours_terms_of_the_fixtures() -> None:
+    result = invoke(SAMPLE, "--terms", str(ROOT / "fixtures" / "terms-business-hours.yaml"), "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.output)["findings"]
+    business = [f for f in findings if f["evidence"].get("clock") == "support" and f["outcome"] in ("late", "overdue", "at_risk")]
+    assert business and all("working" in f["message"] for f in business)
+    assert all(f["due_at"].endswith("+08:00") for f in business)

@@ -1,7 +1,8 @@
 """Every YAML rule case under `cases/` (one file per rule), run through the shipped rulebook.
 
-A case patches the file's base records, optionally overrides terms, and lists the findings the
-rule must give (only the keys it names are compared). `pytest -k first-response` selects a rule.
+A case patches the file's base records, optionally overrides terms (the file's `terms`, then the
+case's), and lists the findings the rule must give (only the keys it names are compared;
+`message_contains` checks a piece of the message). `pytest -k first-response` selects a rule.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _cases():  # type: ignore[no-untyped-def]
     for path in sorted(CASES.glob("*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         for case in spec["cases"]:
-            yield pytest.param(spec, case, id=f"{spec['rule']}::{case['name']}")
+            yield pytest.param(spec, case, id=f"{path.stem}::{case['name']}")
 
 
 def _checker(terms_patch: dict | None) -> Checker:
@@ -39,13 +40,18 @@ def _checker(terms_patch: dict | None) -> Checker:
 @pytest.mark.parametrize(("spec", "case"), list(_cases()))
 def test_rule_case(spec: dict, case: dict) -> None:
     document = merge(spec["records"], case.get("records", {}))
-    report = _checker(case.get("terms")).check(validate_records(document, case["name"]))
+    terms = merge(spec.get("terms", {}), case.get("terms", {})) or None
+    report = _checker(terms).check(validate_records(document, case["name"]))
     got = [f.model_dump(mode="json") for f in report.findings if f.rule == spec["rule"]]
     expected = case["expect"]
     assert len(got) == len(expected), f"expected {expected}, got {[(g['outcome'], g['subject'], g['message']) for g in got]}"
     for want, have in zip(expected, got):
         for key, value in want.items():
-            actual = have["evidence"].get(key) if key in ("missing", "gaps", "urgency") else have.get(key)
+            if key == "message_contains":
+                assert value in have["message"], have["message"]
+                continue
+            evidence = ("missing", "gaps", "urgency", "working_delay_seconds", "elapsed_seconds", "clock", "limit")
+            actual = have["evidence"].get(key) if key in evidence else have.get(key)
             if key == "subject" and isinstance(value, str):
                 actual = have["subject"]["id"]
             assert actual == value, f"{key}: expected {value!r}, got {actual!r} ({have['message']})"

@@ -1,0 +1,203 @@
+"""The waivers file: breaches accepted on the record, each with a reason, an approver and an end date.
+
+The file's keys are a public interface:
+
+    waivers:
+      - rule: first-response          # or `clause: "1.2"` or `breach: 2`: exactly one of the three
+        subject: C-0102               # a subject id, or an fnmatch pattern: "C-01*", "2026-09-*"
+        subject_type: complaint       # optional: complaint, evaluation, report, disclosure,
+                                      #   period or channel_kind
+        reason: Customer asked us to call back after the holiday
+        approved_by: Li Wei (compliance)
+        expires: 2026-12-31           # a date: the waiver applies through that whole day
+
+- `rule`, `subject`, `reason`, `approved_by` and `expires` are required (`clause` or `breach` may
+  stand for `rule`); `reason` and `approved_by` must not be blank. Unknown keys are errors.
+- `clause` is a quoted string ("1.2"): unquoted, YAML reads 1.10 as the number 1.1.
+- `subject` patterns are case-sensitive (`*`, `?`, `[...]`); a period's id is `start/end`.
+- A waiver is active through its `expires` day in the contract's zone, expired from the next day.
+- An empty file, or `waivers:` with no entries, waives nothing.
+- Whether `rule` (and `clause`, `breach`) exists in the rulebook is checked against the loaded
+  rulebook by `check_waivers_against`, not here: the file is read before the rules are known.
+
+Errors are `WaiverError`s listing every problem at `file:line:col`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from obligations.errors import CheckError, Problem
+from obligations.rulebook import SubjectType
+from obligations.validation import yaml_problems
+from obligations.yamlsrc import YamlSource, YamlSyntaxError, did_you_mean, parse_yaml
+
+TARGETS = ("rule", "clause", "breach")
+
+
+class WaiverError(CheckError):
+    """The waivers file cannot be read or is not valid: problems at `file:line:col`."""
+
+    kind = "waiver error"
+
+
+def _day(value: object) -> date:
+    # YAML gives a date for 2026-12-31 and a string when quoted; a time of day would blur "through that day".
+    if isinstance(value, datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("expected a date (YYYY-MM-DD)")
+
+
+def _clause(value: object) -> object:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError('expected a quoted clause such as "1.2" (unquoted, YAML reads it as a number)')
+    if isinstance(value, str) and not re.fullmatch(r"\d+(\.\d+)*", value):
+        raise ValueError('expected a clause number such as "1.2"')
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
+
+
+class Waiver(BaseModel):
+    """One entry of the waivers file: which findings it accepts, why, by whom, until when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule: Optional[Text] = None
+    clause: Annotated[Optional[str], BeforeValidator(_clause)] = None
+    breach: Optional[Annotated[int, Field(strict=True, ge=1, le=6)]] = None
+    subject: Text
+    subject_type: Optional[SubjectType] = None
+    reason: Text
+    approved_by: Text
+    expires: Annotated[date, BeforeValidator(_day)]
+    _where: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "Waiver":
+        given = [name for name in TARGETS if getattr(self, name) is not None]
+        if len(given) != 1:
+            got = f"got {' and '.join(given)}" if given else "got none"
+            raise ValueError(f"give exactly one of rule, clause or breach; {got}")
+        return self
+
+    @property
+    def where(self) -> str:
+        """`file:line:col` of the entry, when it was read from a file."""
+        return self._where
+
+    def is_active(self, today: date) -> bool:
+        """Active through the whole `expires` day; `today` is a day in the contract's zone."""
+        return today <= self.expires
+
+    def matches(self, rule: str, clause: str, breach: int, subject_type: str, subject_id: str) -> bool:
+        """Whether this waiver names the finding, whatever its expiry."""
+        if self.rule is not None and self.rule != rule:
+            return False
+        if self.clause is not None and self.clause != clause:
+            return False
+        if self.breach is not None and self.breach != breach:
+            return False
+        if self.subject_type is not None and self.subject_type != subject_type:
+            return False
+        return fnmatch.fnmatchcase(subject_id, self.subject)
+
+
+class WaiversFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    waivers: Optional[list[Waiver]] = None
+
+
+def load_waivers(path: str | Path) -> list[Waiver]:
+    """Read the waivers file at `path`, in file order (a waiver's number is its position, from 1)."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise WaiverError(name, [Problem(name, f"cannot read: {getattr(error, 'strerror', None) or error}")]) from None
+    return parse_waivers(text, name)
+
+
+def parse_waivers(text: str, name: str = "<waivers>") -> list[Waiver]:
+    try:
+        source = parse_yaml(text, name)
+    except YamlSyntaxError as error:
+        raise WaiverError(name, [Problem(error.where, error.message)]) from None
+    except ValueError as error:
+        # PyYAML builds 2026-02-30 as a date and fails outside its marked errors; find the node ourselves.
+        raise WaiverError(name, [_bad_timestamp(text, name, error)]) from None
+    data = {} if source.data is None else source.data
+    if not isinstance(data, dict):
+        raise WaiverError(name, [Problem(source.where(()), "expected a mapping with a `waivers` list")])
+    try:
+        waivers = WaiversFile.model_validate(data).waivers or []
+    except ValidationError as error:
+        raise WaiverError(name, yaml_problems(source, error, WaiversFile)) from None
+    for index, waiver in enumerate(waivers):
+        waiver._where = source.where(("waivers", index))
+    return waivers
+
+
+def check_waivers_against(
+    waivers: Iterable[Waiver],
+    rule_ids: Iterable[str],
+    clauses: Optional[Iterable[str]] = None,
+    breaches: Optional[Iterable[int]] = None,
+) -> list[Problem]:
+    """Waivers naming a rule (or clause, breach, when given) the rulebook does not have."""
+    rules, known_clauses = sorted(rule_ids), sorted(clauses) if clauses is not None else None
+    known_breaches = sorted(breaches) if breaches is not None else None
+    problems = []
+    for index, waiver in enumerate(waivers):
+        where = waiver.where or f"waivers[{index}]"
+        if waiver.rule is not None and waiver.rule not in rules:
+            problems.append(Problem(where, f"unknown rule {waiver.rule!r}{did_you_mean(waiver.rule, rules)}; rules: {', '.join(rules)}"))
+        if waiver.clause is not None and known_clauses is not None and waiver.clause not in known_clauses:
+            problems.append(Problem(where, f"no rule cites clause {waiver.clause!r}; clauses: {', '.join(known_clauses)}"))
+        if waiver.breach is not None and known_breaches is not None and waiver.breach not in known_breaches:
+            problems.append(Problem(where, f"no rule cites breach {waiver.breach}; breaches: {', '.join(map(str, known_breaches))}"))
+    return problems
+
+
+def _bad_timestamp(text: str, name: str, error: ValueError) -> Problem:
+    for node in _scalars(yaml.compose(text, Loader=yaml.SafeLoader)):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader(text).construct_yaml_timestamp(node)
+            except ValueError:
+                mark = node.start_mark
+                return Problem(f"{name}:{mark.line + 1}:{mark.column + 1}", f"not a valid date: {node.value} ({error})")
+    return Problem(name, f"not valid YAML: {error}")
+
+
+def _scalars(node: Optional[yaml.Node]) -> Iterable[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
