@@ -1,7 +1,8 @@
-"""The `check-compliance` command: options in, library call, rendered report out, exit code."""
+"""The `check-compliance` command: options in, library calls, rendered reports out, exit code."""
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -9,22 +10,30 @@ from typing import Optional
 
 import click
 
-from engine import CheckError, Checker, load_records, load_rulebook, load_terms
+from engine import CheckError, Checker, Problem, load_rulebook, load_terms, open_records
+from engine.baseline import apply_baseline, baseline_document, load_baseline
 from engine.reporters import RENDERERS
+from engine.waivers import apply_waivers, waiver_day
+from obligations.sources import input_size
+from obligations.waivers import WaiverError, check_waivers_against, load_waivers
 
+PROGRESS_FROM_BYTES = 50_000_000
 EXAMPLES = """
 \b
 Examples:
   check-compliance fixtures/sample-month.json
   check-compliance records.json --format json -o report.json
+  check-compliance export.jsonl.gz --format junit:junit.xml --format sarif:report.sarif --format text
+  zcat export.jsonl.gz | check-compliance - --format github
   check-compliance records.json --as-of 2026-11-01T00:00:00+08:00 --lang zh
   check-compliance records.json --terms our-contract.yaml --fail-on warning
+  check-compliance records.json --waivers waivers.yaml --baseline last-month.json
 
 \b
 Exit codes:
-  0  no finding at or above --fail-on (default: error)
-  1  at least one such finding
-  2  the check could not be made (bad arguments, records, rules or terms)
+  0  no finding at or above --fail-on (default: error) that is not waived or in the baseline
+  1  at least one such finding (or, with --strict-waivers, a waiver that matched nothing)
+  2  the check could not be made (bad arguments, records, rules, terms, waivers or baseline)
 """
 
 
@@ -37,36 +46,100 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> 
         raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {value!r}") from None
 
 
+def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Optional[Path]]]:
+    outputs: list[tuple[str, Optional[Path]]] = []
+    for value in values or ("text",):
+        name, _, path = value.partition(":")
+        if name not in RENDERERS:
+            raise click.BadParameter(f"unknown format {name!r}; formats: {', '.join(sorted(RENDERERS))} (optionally NAME:FILE)")
+        outputs.append((name, Path(path) if path else None))
+    if sum(1 for _, path in outputs if path is None) > 1:
+        raise click.BadParameter("only one format can go to standard output (or -o); give the others a file: --format junit:junit.xml")
+    return outputs
+
+
 @click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("records", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "format_name", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True, help="Report format.")
+@click.argument("records")
+@click.option("--format", "formats", multiple=True, callback=_formats, metavar="NAME[:FILE]", help=f"Report format, repeatable: {', '.join(sorted(RENDERERS))}; NAME:FILE writes that view to FILE. Default: text.")
 @click.option("--as-of", callback=_as_of, metavar="INSTANT", help="Judge the world as it stood then (overrides the records' as_of). Offset-less: the contract's zone.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True, help="Lowest severity that makes the exit code 1.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language of messages.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), help="Directory of rule files (default: the shipped rulebook).")
 @click.option("--terms", "terms_file", type=click.Path(dir_okay=False, path_type=Path), help="Terms file overriding the default terms.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of standard output.")
-def main(records: Path, format_name: str, as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path], terms_file: Optional[Path], output: Optional[Path]) -> None:
-    """Check a month of exported RECORDS (JSON, or JSON Lines as .jsonl) against the contract's rules."""
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path), help="Accepted findings (rule, subject, reason, approver, expiry): reported as waived, never failing.")
+@click.option("--strict-waivers", is_flag=True, help="A waiver that matched nothing fails the gate.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="A JSON report of an earlier run: fail only on findings not in it.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write this run's findings as a baseline file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
+def main(records: str, formats: list, as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path], terms_file: Optional[Path],
+         waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path], write_baseline: Optional[Path], output: Optional[Path]) -> None:
+    """Check exported RECORDS against the contract's rules: a JSON document, JSON Lines (.jsonl,
+    read as a stream), either gzipped (.gz), or - for standard input."""
+    to_terminal = output is None and any(path is None for _, path in formats)
     try:
         checker = Checker(load_rulebook(rules_dir), load_terms(terms_file))
-        loaded = load_records(records)
-        if as_of is not None and as_of.tzinfo is None:
-            as_of = as_of.replace(tzinfo=loaded.contract.zone)
-        report = checker.check(loaded, as_of=as_of, lang=lang, source=str(records))  # type: ignore[arg-type]
+        waivers = load_waivers(waivers_file) if waivers_file else None
+        if waivers is not None:
+            problems = check_waivers_against(waivers, [r.id for r in checker.rule_infos], {r.clause for r in checker.rule_infos}, {r.breach for r in checker.rule_infos})
+            if problems:
+                raise WaiverError(str(waivers_file), problems)
+        baseline = load_baseline(baseline_file) if baseline_file else None
+        with _progress(records, to_terminal) as progress:
+            export = open_records(records, progress)
+            report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records)  # type: ignore[arg-type]
+        if waivers is not None:
+            report = apply_waivers(report, waivers, waiver_day(report))
+        if baseline is not None:
+            report = apply_baseline(report, baseline)
+        if write_baseline is not None:
+            _write(write_baseline, baseline_document(report))
+        for name, path in formats:
+            rendered = RENDERERS[name](report)
+            target = path or output
+            if target is not None:
+                _write(target, rendered)
+            else:
+                click.echo(rendered, nl=False)
     except CheckError as error:
         click.echo(error.render(), err=True)
         sys.exit(2)
-    rendered = RENDERERS[format_name](report)
-    if output is not None:
-        try:
-            output.write_text(rendered, encoding="utf-8")
-        except OSError as error:
-            click.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
-            sys.exit(2)
-    else:
-        click.echo(rendered, nl=False)
-    sys.exit(report.exit_code(fail_on))  # type: ignore[arg-type]
+    sys.exit(report.exit_code(fail_on, strict_waivers))  # type: ignore[arg-type]
+
+
+def _zoned(as_of: Optional[datetime], export: object) -> Optional[datetime]:
+    if as_of is not None and as_of.tzinfo is None:
+        contract = getattr(export, "contract", None)
+        if contract is not None:
+            return as_of.replace(tzinfo=contract.zone)
+    return as_of
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CheckError(str(path), [Problem("", f"cannot write: {error.strerror or error}")]) from None
+
+
+class _progress:
+    """A progress bar on stderr for a big stream, only where a person watches: never in CI logs,
+    never when stderr is not a terminal, never when the report itself is piped from stdout."""
+
+    def __init__(self, records: str, report_to_terminal: bool) -> None:
+        # Only a stream reports progress; a JSON document is parsed in one go.
+        size = input_size(records) if records.endswith(".jsonl") else None
+        watched = sys.stderr.isatty() and not os.environ.get("CI") and (not report_to_terminal or sys.stdout.isatty())
+        self._bar = click.progressbar(length=size, label="reading", file=sys.stderr) if watched and size and size >= PROGRESS_FROM_BYTES else None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self._bar is None:
+            return None
+        self._bar.__enter__()
+        return self._bar.update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ from obligations.calendar import BusinessCalendar, CalendarSpec
 from obligations.clock import Clock, WallClock
 from obligations.durations import Limit, parse_limit
 from obligations.errors import CheckError, EngineError, InputError, Problem, RulebookError, TermsError
-from obligations.loading import load_records, parse_records, validate_records
+from obligations.loading import parse_records, parse_records_jsonl, validate_records
+from obligations.sources import load_records, open_records
+from obligations.stream import RecordStream
 from obligations.records import Records
 from obligations.rulebook import Rulebook, load_rulebook
 from obligations.terms import Terms, load_terms
@@ -48,6 +50,9 @@ __all__ = [
     "load_records",
     "load_rulebook",
     "load_terms",
+    "open_records",
+    "parse_records_jsonl",
+    "RecordStream",
     "parse_records",
     "validate_records",
 ]

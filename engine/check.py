@@ -7,6 +7,7 @@ from typing import Literal, Optional, Protocol
 
 from obligations.records import Records
 from obligations.rulebook import Rulebook, load_rulebook
+from obligations.stream import RecordStream
 from obligations.terms import Terms, load_terms
 
 from engine.assemble import finding
@@ -33,28 +34,29 @@ class Checker:
             for r in self.program.rulebook.rules
         ]
 
-    def check(self, records: Records, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>") -> Report:
-        """Judge `records` at `as_of` (default: the records' own `as_of`, else now)."""
+    def check(self, records: Records | RecordStream, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>") -> Report:
+        """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
+
+        A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
+        has been read to the end, and nothing judged from it is returned.
+        """
+        contract = records.contract
+        assert contract is not None  # a RecordStream without one has raised already
+        zone = contract.zone
         moment = as_of or records.as_of or datetime.now(timezone.utc)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=records.contract.zone)
-        zone = records.contract.zone
-        builder = FactBuilder(self.program, records, moment)
-        findings = [finding(outcome, fact, context, lang, zone) for _, outcome, fact, context in self.runtime.run(builder.facts())]
+            moment = moment.replace(tzinfo=zone)
+        builder = FactBuilder(self.program, contract, moment)
+        findings = [finding(outcome, fact, context, lang, zone) for _, outcome, fact, context in self.runtime.run(builder.facts(records))]
+        if isinstance(records, RecordStream):
+            records.finish()
         findings.sort(key=lambda f: f.sort_key())
-        checked = {
-            "complaints": sum(1 for c in records.complaints if c.received_at <= moment),
-            "evaluations": len(records.evaluations),
-            "reports": len(records.reports),
-            "disclosures": sum(1 for d in records.disclosures if d.at <= moment),
-            "channels": len(records.channels),
-        }
         return Report(
             as_of=moment.astimezone(zone).isoformat(),
-            contract=records.contract.id,
+            contract=contract.id,
             lang=lang,
             rulebook=RulebookRef(id=self.program.rulebook.id, sha256=self.program.rulebook.sha256),
-            summary=summarise(findings, checked),
+            summary=summarise(findings, builder.checked),
             findings=findings,
             source=source,
             rules=self.rule_infos,

@@ -9,20 +9,31 @@ the rules cannot see; what it says is the evidence a finding carries.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Optional
+from typing import Optional, Protocol
 
 from obligations.clock import Clock, Pause, WallClock
 from obligations.durations import Limit
 from obligations.periods import term_periods
-from obligations.records import Complaint, Records
+from obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Report
 from obligations.rulebook import AlwaysOpenRule, ContainsRule, DeadlineRule, EveryPeriodRule, RequiredRule
 
 from engine.compiler import CompiledRule, Program
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class Export(Protocol):
+    """What a check reads: `Records` in memory, or a `RecordStream` (complaints read once, first)."""
+
+    complaints: Iterable[Complaint]
+    channels: list[Channel]
+    evaluations: list[Evaluation]
+    reports: list[Report]
+    disclosures: list[Disclosure]
+
 _MICRO = timedelta(microseconds=1)
 
 
@@ -58,39 +69,50 @@ class Context:
 class FactBuilder:
     """Builds the facts of one check: one `Records`, one `Program`, one `as_of`."""
 
-    def __init__(self, program: Program, records: Records, as_of: datetime) -> None:
+    def __init__(self, program: Program, contract: Contract, as_of: datetime) -> None:
         self.program = program
-        self.records = records
+        self.contract = contract
         self.as_of = as_of
         self.asof_us = micros(as_of)
-        self.zone = records.contract.zone
-        self.term_start = _midnight(records.contract.effective_on, self.zone)
-        self.term_end = _midnight(records.contract.ends_on, self.zone)
+        self.zone = contract.zone
+        self.term_start = _midnight(contract.effective_on, self.zone)
+        self.term_end = _midnight(contract.ends_on, self.zone)
         self._clocks: dict[str, Clock] = {}
+        self.checked = {"complaints": 0, "evaluations": 0, "reports": 0, "disclosures": 0, "channels": 0}
 
-    def facts(self) -> Iterator[tuple[dict, Context]]:
-        """Every fact of the check, subject by subject, in input order."""
+    def facts(self, export: Export) -> Iterator[tuple[dict, Context]]:
+        """Every fact of the check, subject by subject, in input order; counts what it checked.
+
+        Complaints are read first and once, so a stream can hand them on one by one; the other
+        lists are read after them, when a stream has them all.
+        """
         complaint_rules = self.program.by_subject("complaint")
-        for complaint in self.records.complaints:
+        for complaint in export.complaints:
             if complaint.received_at <= self.as_of:
+                self.checked["complaints"] += 1
                 yield from self._complaint(complaint, complaint_rules)
-        for subject, items in (("evaluation", self.records.evaluations), ("report", self.records.reports)):
+        self.checked["evaluations"] = len(export.evaluations)
+        self.checked["reports"] = len(export.reports)
+        self.checked["channels"] = len(export.channels)
+        contract = self.contract
+        for subject, items in (("evaluation", export.evaluations), ("report", export.reports)):
             rules = self.program.by_subject(subject)
             for record in items:
-                in_term = record.period.start < self.records.contract.ends_on and record.period.end >= self.records.contract.effective_on
+                in_term = record.period.start < contract.ends_on and record.period.end >= contract.effective_on
                 for compiled in rules:
                     yield self._record_fact(compiled, record, in_term), Context(compiled, subject, record.id, compiled.rule.party)
         rules = self.program.by_subject("disclosure")
-        for disclosure in self.records.disclosures:
+        for disclosure in export.disclosures:
             if disclosure.at <= self.as_of:
+                self.checked["disclosures"] += 1
                 in_term = self.term_start <= disclosure.at < self.term_end
                 for compiled in rules:
                     party = disclosure.party if compiled.rule.party == "subject" else compiled.rule.party
                     yield self._record_fact(compiled, disclosure, in_term), Context(compiled, "disclosure", disclosure.id, party)
         for compiled in self.program.by_subject("period"):
-            yield from self._periods(compiled)
+            yield from self._periods(compiled, export)
         for compiled in self.program.by_subject("channel_kind"):
-            yield from self._channel_kinds(compiled)
+            yield from self._channel_kinds(compiled, export)
 
     # complaints
 
@@ -151,16 +173,16 @@ class FactBuilder:
 
     # periods and channels
 
-    def _periods(self, compiled: CompiledRule) -> Iterator[tuple[dict, Context]]:
+    def _periods(self, compiled: CompiledRule, export: Export) -> Iterator[tuple[dict, Context]]:
         rule = compiled.rule
         assert isinstance(rule, EveryPeriodRule) and compiled.due_days is not None
         delivered: dict[tuple[date, date], datetime] = {}
-        for record in getattr(self.records, rule.record):
+        for record in getattr(export, rule.record):
             at = self._seen(getattr(record, rule.delivered))
             key = (record.period.start, record.period.end)
             if at is not None and (key not in delivered or at < delivered[key]):
                 delivered[key] = at
-        contract = self.records.contract
+        contract = self.contract
         for first, last in term_periods(contract.effective_on, contract.ends_on, self.program.terms.evaluation.period):
             end = _midnight(last + timedelta(days=1), self.zone)
             due = _midnight(last + timedelta(days=compiled.due_days + 1), self.zone) - _MICRO
@@ -170,14 +192,14 @@ class FactBuilder:
             clock = WallClock(self.zone)
             yield fact, Context(compiled, "period", f"{first.isoformat()}/{last.isoformat()}", rule.party, clock=clock, start=end, end_of_day=True)
 
-    def _channel_kinds(self, compiled: CompiledRule) -> Iterator[tuple[dict, Context]]:
+    def _channel_kinds(self, compiled: CompiledRule, export: Export) -> Iterator[tuple[dict, Context]]:
         rule = compiled.rule
         assert isinstance(rule, AlwaysOpenRule)
-        contract = self.records.contract
+        contract = self.contract
         first = contract.effective_on
         last = min(contract.ends_on - timedelta(days=1), self.as_of.astimezone(self.zone).date())
         for kind in compiled.items:
-            spans = sorted((c.opened_on, c.closed_on or date.max) for c in getattr(self.records, rule.record) if c.kind == kind)
+            spans = sorted((c.opened_on, c.closed_on or date.max) for c in getattr(export, rule.record) if c.kind == kind)
             gaps = tuple(_gaps(first, last, spans))
             days = sum((b - a).days + 1 for a, b in gaps)
             fact = {"t": rule.id, "in_term": first <= last, "asof": self.asof_us, "gap_days": days}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from obligations.waivers import Waiver
 
@@ -47,7 +48,7 @@ def _waived(index: int, waiver: Waiver) -> Waived:
 
 
 def _status(index: int, waiver: Waiver, is_active: bool, matched: int) -> WaiverStatus:
-    status = "expired" if not is_active else "active" if matched else "unused"
+    status: Literal["active", "expired", "unused"] = "expired" if not is_active else "active" if matched else "unused"
     return WaiverStatus(
         waiver=index + 1,
         rule=waiver.rule,

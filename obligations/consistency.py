@@ -2,44 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 
 from obligations.errors import Problem
-from obligations.records import Complaint, Records
+from obligations.records import Channel, Complaint, Evaluation, Records, Report
 
 _EVENTS = ("registered_at", "first_response_at", "resolved_at", "feedback_at", "archived_at")
 
 
 def inconsistencies(records: Records) -> list[Problem]:
     """Every inconsistency in `records`, each at its JSON path with the offending value or id."""
+    checker = Consistency(records.contract.zone)
     problems: list[Problem] = []
     for name in ("channels", "complaints", "evaluations", "reports", "disclosures"):
-        problems += _duplicate_ids(name, getattr(records, name))
-    zone = records.contract.zone
-    for i, complaint in enumerate(records.complaints):
-        problems += _complaint(f"complaints[{i}]", complaint, zone)
-    for i, channel in enumerate(records.channels):
-        if channel.closed_on is not None and channel.closed_on < channel.opened_on:
-            problems.append(Problem(f"channels[{i}].closed_on", f"{channel.closed_on} is before opened_on {channel.opened_on}"))
-    for name in ("evaluations", "reports"):
         for i, record in enumerate(getattr(records, name)):
-            if record.period.end < record.period.start:
-                problems.append(Problem(f"{name}[{i}].period.end", f"{record.period.end} is before period.start {record.period.start}"))
-    evaluation_ids = {e.id for e in records.evaluations}
-    for i, report in enumerate(records.reports):
-        if report.evaluation is not None and report.evaluation not in evaluation_ids:
-            problems.append(Problem(f"reports[{i}].evaluation", f"names evaluation {report.evaluation!r}, which does not exist"))
-    return problems
+            problems += checker.record(name, i, record)
+    return problems + checker.finish()
 
 
-def _duplicate_ids(name: str, items: Sequence) -> Iterable[Problem]:
-    first: dict[str, int] = {}
-    for i, item in enumerate(items):
-        if item.id in first:
-            yield Problem(f"{name}[{i}].id", f"duplicate id {item.id!r} (first at {name}[{first[item.id]}])")
+class Consistency:
+    """The same checks one record at a time, for a stream: ids seen so far, references kept."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._first: dict[str, dict[str, int]] = {}
+        self._references: list[tuple[int, str]] = []
+        self._evaluations: set[str] = set()
+
+    def record(self, name: str, index: int, record: object, where: str = "") -> list[Problem]:
+        """Problems of `name[index]`; `where` prefixes the path (a JSON Lines line number)."""
+        path = f"{where}{name}[{index}]"
+        problems = []
+        first = self._first.setdefault(name, {})
+        record_id = record.id  # type: ignore[attr-defined]
+        if record_id in first:
+            problems.append(Problem(f"{path}.id", f"duplicate id {record_id!r} (first at {name}[{first[record_id]}])"))
         else:
-            first[item.id] = i
+            first[record_id] = index
+        if isinstance(record, Complaint):
+            problems += _complaint(path, record, self.zone)
+        elif isinstance(record, Channel):
+            if record.closed_on is not None and record.closed_on < record.opened_on:
+                problems.append(Problem(f"{path}.closed_on", f"{record.closed_on} is before opened_on {record.opened_on}"))
+        elif isinstance(record, (Evaluation, Report)):
+            if record.period.end < record.period.start:
+                problems.append(Problem(f"{path}.period.end", f"{record.period.end} is before period.start {record.period.start}"))
+            if isinstance(record, Evaluation):
+                self._evaluations.add(record.id)
+            elif record.evaluation is not None:
+                self._references.append((index, record.evaluation))
+        return problems
+
+    def finish(self) -> list[Problem]:
+        """The checks that need every record: a report may name an evaluation listed after it."""
+        return [
+            Problem(f"reports[{i}].evaluation", f"names evaluation {name!r}, which does not exist")
+            for i, name in self._references
+            if name not in self._evaluations
+        ]
 
 
 def _complaint(path: str, complaint: Complaint, zone: tzinfo) -> list[Problem]:

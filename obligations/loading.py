@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -12,28 +10,6 @@ from pydantic import ValidationError
 from obligations.consistency import inconsistencies
 from obligations.errors import InputError, Problem
 from obligations.records import DEFAULT_TIMEZONE, Records
-
-_LIST_OF_TYPE = {
-    "channel": "channels",
-    "complaint": "complaints",
-    "evaluation": "evaluations",
-    "report": "reports",
-    "disclosure": "disclosures",
-}
-
-
-def load_records(path: str | Path) -> Records:
-    """Read a records file (`.json` one document, `.jsonl` one record a line)."""
-    source = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except OSError as error:
-        raise InputError(source, [Problem("", f"cannot read: {error.strerror or error}")]) from None
-    except UnicodeDecodeError as error:
-        raise InputError(source, [Problem("", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
-    if source.endswith(".jsonl"):
-        return parse_records_jsonl(text, source)
-    return parse_records(text, source)
 
 
 def parse_records(text: str, source: str = "<records>") -> Records:
@@ -46,39 +22,11 @@ def parse_records(text: str, source: str = "<records>") -> Records:
     return validate_records(document, source)
 
 
-def parse_records_jsonl(text: str, source: str = "<records>") -> Records:
-    """Parse JSON Lines: one record a line, each with a `type`; errors name the line too."""
-    document: dict[str, Any] = {name: [] for name in _LIST_OF_TYPE.values()}
-    lines: dict[tuple[str, int], int] = {}
-    problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(f"line {number} column {error.colno}", f"not valid JSON: {error.msg}"))
-            continue
-        kind = record.pop("type", None) if isinstance(record, dict) else None
-        if kind == "contract":
-            if "contract" in document:
-                problems.append(Problem(f"line {number}", "a second contract record"))
-            if "as_of" in record:
-                document["as_of"] = record.pop("as_of")
-            document["contract"] = record
-        elif kind in _LIST_OF_TYPE:
-            items = document[_LIST_OF_TYPE[kind]]
-            lines[(_LIST_OF_TYPE[kind], len(items))] = number
-            items.append(record)
-        else:
-            allowed = ", ".join(["contract", *_LIST_OF_TYPE])
-            problems.append(Problem(f"line {number}.type", f"expected one of {allowed}, got {kind!r}"))
-    if problems:
-        raise InputError(source, problems)
-    try:
-        return validate_records(document, source)
-    except InputError as error:
-        raise InputError(source, [_with_line(p, lines) for p in error.problems]) from None
+def parse_records_jsonl(text: str | bytes, source: str = "<records>") -> Records:
+    """Parse JSON Lines (one record a line, each with a `type`) into `Records`; errors name the line."""
+    from obligations.stream import RecordStream  # the stream builds on this module's helpers
+
+    return RecordStream(text.splitlines(), source).to_records()
 
 
 def validate_records(document: object, source: str = "<records>") -> Records:
@@ -88,7 +36,7 @@ def validate_records(document: object, source: str = "<records>") -> Records:
     try:
         records = Records.model_validate(document, context={"zone": _zone_of(document)})
     except ValidationError as error:
-        raise InputError(source, [_problem(e) for e in error.errors()]) from None
+        raise InputError(source, [error_problem(e) for e in error.errors()]) from None
     problems = inconsistencies(records)
     if problems:
         raise InputError(source, problems)
@@ -116,8 +64,9 @@ def json_path(loc: tuple) -> str:
     return path or "(top)"
 
 
-def _problem(error: dict) -> Problem:
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+def error_problem(error: dict, prefix: tuple = ()) -> Problem:
+    """One pydantic error as a Problem at its JSON path (under `prefix`)."""
+    loc = prefix + tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
@@ -126,11 +75,3 @@ def _problem(error: dict) -> Problem:
     elif "input" in error and error["type"] not in {"model_type"}:
         message += f", got {json.dumps(error['input'], ensure_ascii=False, default=str)[:120]}"
     return Problem(json_path(loc), message)
-
-
-def _with_line(problem: Problem, lines: dict[tuple[str, int], int]) -> Problem:
-    head, _, rest = problem.where.partition("[")
-    index = rest.split("]", 1)[0]
-    if index.isdigit() and (head, int(index)) in lines:
-        return Problem(f"line {lines[(head, int(index))]}: {problem.where}", problem.message)
-    return problem

@@ -5,8 +5,7 @@ The file's keys are a public interface:
     waivers:
       - rule: first-response          # or `clause: "1.2"` or `breach: 2`: exactly one of the three
         subject: C-0102               # a subject id, or an fnmatch pattern: "C-01*", "2026-09-*"
-        subject_type: complaint       # optional: complaint, evaluation, report, disclosure,
-                                      #   period or channel_kind
+        subject_type: complaint       # optional: complaint, evaluation, report, disclosure, period, channel_kind
         reason: Customer asked us to call back after the holiday
         approved_by: Li Wei (compliance)
         expires: 2026-12-31           # a date: the waiver applies through that whole day
@@ -17,10 +16,8 @@ The file's keys are a public interface:
 - `subject` patterns are case-sensitive (`*`, `?`, `[...]`); a period's id is `start/end`.
 - A waiver is active through its `expires` day in the contract's zone, expired from the next day.
 - An empty file, or `waivers:` with no entries, waives nothing.
-- Whether `rule` (and `clause`, `breach`) exists in the rulebook is checked against the loaded
-  rulebook by `check_waivers_against`, not here: the file is read before the rules are known.
-
-Errors are `WaiverError`s listing every problem at `file:line:col`.
+- Errors are `WaiverError`s listing every problem at `file:line:col`. Whether a `rule` exists is
+  checked by `check_waivers_against` once the rulebook is loaded, not here.
 """
 
 from __future__ import annotations
@@ -38,7 +35,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from obligations.errors import CheckError, Problem
 from obligations.rulebook import SubjectType
 from obligations.validation import yaml_problems
-from obligations.yamlsrc import YamlSource, YamlSyntaxError, did_you_mean, parse_yaml
+from obligations.yamlsrc import YamlSyntaxError, did_you_mean, parse_yaml
 
 TARGETS = ("rule", "clause", "breach")
 
@@ -55,11 +52,11 @@ def _day(value: object) -> date:
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return date.fromisoformat(value)
-        except ValueError:
-            pass
+        except ValueError as error:
+            raise ValueError(f"not a valid date ({error})") from None
     raise ValueError("expected a date (YYYY-MM-DD)")
 
 
@@ -165,18 +162,17 @@ def check_waivers_against(
     clauses: Optional[Iterable[str]] = None,
     breaches: Optional[Iterable[int]] = None,
 ) -> list[Problem]:
-    """Waivers naming a rule (or clause, breach, when given) the rulebook does not have."""
-    rules, known_clauses = sorted(rule_ids), sorted(clauses) if clauses is not None else None
-    known_breaches = sorted(breaches) if breaches is not None else None
+    """Waivers naming a rule (or a clause, a breach, when those are given) that no rule of the rulebook has."""
+    rules = sorted(rule_ids)
+    cited = (sorted(clauses) if clauses is not None else None, sorted(breaches) if breaches is not None else None)
     problems = []
     for index, waiver in enumerate(waivers):
         where = waiver.where or f"waivers[{index}]"
         if waiver.rule is not None and waiver.rule not in rules:
             problems.append(Problem(where, f"unknown rule {waiver.rule!r}{did_you_mean(waiver.rule, rules)}; rules: {', '.join(rules)}"))
-        if waiver.clause is not None and known_clauses is not None and waiver.clause not in known_clauses:
-            problems.append(Problem(where, f"no rule cites clause {waiver.clause!r}; clauses: {', '.join(known_clauses)}"))
-        if waiver.breach is not None and known_breaches is not None and waiver.breach not in known_breaches:
-            problems.append(Problem(where, f"no rule cites breach {waiver.breach}; breaches: {', '.join(map(str, known_breaches))}"))
+        for name, value, known in (("clause", waiver.clause, cited[0]), ("breach", waiver.breach, cited[1])):
+            if value is not None and known is not None and value not in known:
+                problems.append(Problem(where, f"no rule cites {name} {value!r}; cited: {', '.join(map(str, known))}"))
     return problems
 
 

@@ -42,12 +42,16 @@ def read_yaml(path: str | Path, name: str | None = None) -> YamlSource:
 
 def parse_yaml(text: str, name: str) -> YamlSource:
     try:
-        data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         raise YamlSyntaxError(where, f"not valid YAML: {error.problem or error.context}") from None
+    except ValueError as error:
+        # PyYAML raises a bare ValueError for an impossible date (2026-02-30): find the node.
+        where = _bad_scalar(node, name) if node is not None else name
+        raise YamlSyntaxError(where, f"not a valid date or time ({error})") from None
     marks: Marks = {}
     key_marks: Marks = {}
     if node is not None:
@@ -72,6 +76,23 @@ def _collect(node: yaml.Node, path: tuple, marks: Marks, key_marks: Marks) -> No
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _collect(item, path + (index,), marks, key_marks)
+
+
+def _bad_scalar(node: yaml.Node, name: str) -> str:
+    constructor = yaml.SafeLoader("")
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                constructor.construct_object(current, deep=True)
+            except ValueError:
+                return f"{name}:{current.start_mark.line + 1}:{current.start_mark.column + 1}"
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(value for pair in reversed(current.value) for value in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+    return name
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.findings import Report
-from engine.reporters import json_format, text
+from engine.reporters import github, json_format, jsonl, junit, markdown, sarif, text
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": text.render,
     "json": json_format.render,
+    "jsonl": jsonl.render,
+    "junit": junit.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "markdown": markdown.render,
 }
 
 

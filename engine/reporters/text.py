@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
-from engine.findings import Report
+from engine.findings import Finding, Report
+from engine.reporters.wording import waiver_target
 
 _WORDS = {
     "en": {
@@ -17,6 +19,13 @@ _WORDS = {
         "count": "Findings",
         "clause": "Clause {clause}",
         "rulebook": "Rulebook: {id} (sha256 {sha})",
+        "gate": "{waived} waived, {known} known in baseline, {new} new",
+        "waived": "waived: {reason}, expires {expires}",
+        "known": "known in baseline",
+        "waivers": "Waivers ({count})",
+        "waiver": "#{waiver} {target} {subject}: {status}, matched {matched}, expires {expires} ({reason}; approved by {approved_by})",
+        "status": {"active": "active", "expired": "EXPIRED", "unused": "UNUSED"},
+        "resolved": "Resolved since the baseline ({count})",
     },
     "zh": {
         "title": "合同 {contract} 履约检查（截至 {as_of}）",
@@ -28,6 +37,13 @@ _WORDS = {
         "count": "数量",
         "clause": "第 {clause} 条",
         "rulebook": "规则集：{id}（sha256 {sha}）",
+        "gate": "豁免 {waived} 项，基线已知 {known} 项，新增 {new} 项",
+        "waived": "已豁免：{reason}，有效至 {expires}",
+        "known": "基线已知",
+        "waivers": "豁免（{count}）",
+        "waiver": "#{waiver} {target} {subject}：{status}，匹配 {matched} 项，有效至 {expires}（{reason}；批准人 {approved_by}）",
+        "status": {"active": "有效", "expired": "已过期", "unused": "未使用"},
+        "resolved": "自基线以来已解决（{count}）",
     },
 }
 _OUTCOME = {
@@ -37,7 +53,7 @@ _OUTCOME = {
 
 
 def render(report: Report) -> str:
-    words = _WORDS[report.lang]
+    words: dict[str, Any] = _WORDS[report.lang]
     summary = report.summary
     checked = ", ".join(f"{n} {name}" for name, n in summary.checked.items())
     lines = [
@@ -47,8 +63,10 @@ def render(report: Report) -> str:
         "",
     ]
     if not report.findings:
-        return "\n".join(lines + [words["none"]]) + "\n"
+        return "\n".join(lines + [words["none"]] + _gate_sections(report, words)) + "\n"
     lines.append(words["totals"].format(errors=summary.errors, warnings=summary.warnings))
+    if summary.waived or summary.known is not None:
+        lines.append(words["gate"].format(waived=summary.waived, known=summary.known or 0, new=summary.new or 0))
     if summary.by_breach:
         lines += ["", f"  {words['breach']:<10} {words['count']:>8}"]
         lines += [f"  {key:<10} {count:>8}" for key, count in summary.by_breach.items()]
@@ -61,8 +79,35 @@ def render(report: Report) -> str:
         for f in items:
             mark = "!" if f.severity == "error" else "~"
             outcome = _OUTCOME[report.lang][f.outcome]
-            lines.append(f"  {mark} [{f.rule} · {outcome} · breach {f.breach} · party {f.party}] {f.message}")
-    return "\n".join(lines) + "\n"
+            note = _gate_note(f, words)
+            if note:
+                mark = "-"  # it cannot fail the gate: say so in the margin, not only at the end
+            lines.append(f"  {mark} [{f.rule} · {outcome} · breach {f.breach} · party {f.party}] {f.message}{note}")
+    return "\n".join(lines + _gate_sections(report, words)) + "\n"
+
+
+def _gate_note(finding: Finding, words: dict[str, Any]) -> str:
+    notes = []
+    if finding.waived is not None:
+        notes.append(words["waived"].format(reason=finding.waived.reason, expires=finding.waived.expires))
+    if finding.baseline == "known":
+        notes.append(words["known"])
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _gate_sections(report: Report, words: dict[str, Any]) -> list[str]:
+    """Waiver statuses and resolved findings, when the gate used waivers or a baseline."""
+    lines: list[str] = []
+    if report.waivers:
+        lines += ["", words["waivers"].format(count=len(report.waivers))]
+        for w in report.waivers:
+            target = waiver_target(w)
+            fields = w.model_dump(exclude={"status", "rule", "clause", "breach"})
+            lines.append("  " + words["waiver"].format(target=target, status=words["status"][w.status], **fields))
+    if report.resolved:
+        lines += ["", words["resolved"].format(count=len(report.resolved))]
+        lines += [f"  + [{r.rule}] {r.subject.type} {r.subject.id}" for r in report.resolved]
+    return lines
 
 
 def _clause_key(clause: str) -> tuple[int, ...]:

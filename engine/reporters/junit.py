@@ -1,0 +1,95 @@
+"""JUnit XML for Jenkins and GitLab (junit-10.xsd): a testsuite per breach, a testcase per finding and rule."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from engine.findings import Finding, Report, RuleInfo
+from engine.reporters.wording import breach_title, evidence_lines, gate_note
+
+# How findings show, chosen for what Jenkins' JUnit plugin and GitLab's test report display:
+# - a breach that can fail the gate is a `<failure>` (red, counted as failed);
+# - an `at_risk` warning is `<skipped type="at_risk">`: both list and count skipped cases apart
+#   from passed ones, where a passing case with `<system-out>` would hide it behind a green tick;
+# - a waived or baseline-known finding is `<skipped type="waived|known">` whose message gives the
+#   reason, so it stays visible and never counts as a failure;
+# - each rule with no failure in a suite adds one passing case, so dashboards count what was met.
+# Test names never follow --lang: CI keys test history on classname + name. Messages do.
+
+# XML 1.0 forbids these characters even escaped; record ids and messages come from user data.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render(report: Report) -> str:
+    root = ET.Element("testsuites", name="check-compliance")
+    totals = {"tests": 0, "failures": 0}
+    for breach in _breaches(report):
+        suite = _suite(report, breach)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failures"]))
+    root.set("errors", "0")  # a checker fault exits 2 with no report: never a JUnit error
+    root.set("time", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _breaches(report: Report) -> list[int]:
+    return sorted({r.breach for r in report.rules} | {f.breach for f in report.findings})
+
+
+def _suite(report: Report, breach: int) -> ET.Element:
+    findings = [f for f in report.findings if f.breach == breach]
+    cases = [_finding_case(report, f) for f in findings]
+    failed_rules = {f.rule for f in findings if _fails(f)}
+    cases += [_rule_case(r) for r in report.rules if r.breach == breach and r.id not in failed_rules]
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
+    suite = ET.Element("testsuite", name=_safe(f"breach {breach}: {breach_title(breach)}"))
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("breach", str(breach)),
+        ("contract", report.contract),
+        ("as_of", report.as_of),
+        ("records", report.source),
+        ("rulebook", report.rulebook.id),
+        ("rulebook_sha256", report.rulebook.sha256),
+    ):
+        ET.SubElement(properties, "property", name=name, value=_safe(value))
+    suite.extend(cases)
+    return suite
+
+
+def _fails(finding: Finding) -> bool:
+    return finding.gates and finding.severity == "error"
+
+
+def _finding_case(report: Report, finding: Finding) -> ET.Element:
+    subject = finding.subject
+    case = ET.Element("testcase", classname=finding.rule, name=_safe(f"{subject.type} {subject.id} {finding.outcome}"), time="0")
+    body = _safe("\n".join([finding.message, *evidence_lines(finding)]))
+    note = gate_note(finding)
+    if _fails(finding):
+        ET.SubElement(case, "failure", type=finding.outcome, message=_safe(finding.message)).text = body
+    elif note is not None:
+        kind = "waived" if finding.waived is not None else "known"
+        ET.SubElement(case, "skipped", type=kind, message=_safe(f"{note}: {finding.message}")).text = body
+    else:
+        ET.SubElement(case, "skipped", type="at_risk", message=_safe(f"at risk: {finding.message}")).text = body
+    return case
+
+
+def _rule_case(rule: RuleInfo) -> ET.Element:
+    return ET.Element("testcase", classname=rule.id, name=_safe(f"{rule.title_en} (clause {rule.clause})"), time="0")
+
+
+def _safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)

@@ -1,0 +1,96 @@
+"""Where records come from: a file (JSON or JSON Lines, gzip or not) or standard input (`-`)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO, Optional, Union
+
+from obligations.errors import InputError, Problem
+from obligations.loading import parse_records
+from obligations.records import Records
+from obligations.stream import RecordStream
+
+Progress = Callable[[int], None]
+
+
+def open_records(path: Union[str, Path], progress: Optional[Progress] = None) -> Union[Records, RecordStream]:
+    """Records from `path`: JSON Lines come back as a stream read lazily, a JSON document whole.
+
+    `.jsonl` (and `.jsonl.gz`) is JSON Lines, `.gz` is decompressed on the fly, `-` is standard
+    input, where JSON Lines are told from a document by their first line.
+    """
+    source = str(path)
+    raw = _open(source)
+    stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if source.endswith(".gz") else raw  # type: ignore[assignment]
+    name = source[:-3] if source.endswith(".gz") else source
+    first = _first_line(stream, source)
+    if name.endswith(".jsonl") or (source == "-" and _is_record_line(first)):
+        return RecordStream(_lines(first, stream, source), source, progress)
+    rest = _read(stream, source)
+    try:
+        text = (first + rest).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(source, [Problem("", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
+    return parse_records(text, source)
+
+
+def load_records(path: Union[str, Path]) -> Records:
+    """Read a records file (or `-`) whole into `Records`, whatever its format."""
+    records = open_records(path)
+    return records.to_records() if isinstance(records, RecordStream) else records
+
+
+def input_size(path: Union[str, Path]) -> Optional[int]:
+    """Bytes to read, for a progress bar: the file's size, or None (stdin, compressed)."""
+    source = str(path)
+    if source == "-" or source.endswith(".gz"):
+        return None
+    try:
+        return Path(source).stat().st_size
+    except OSError:
+        return None
+
+
+def _open(source: str) -> BinaryIO:
+    if source == "-":
+        return sys.stdin.buffer
+    try:
+        return open(source, "rb")  # closed when the check has read it; the process ends soon after
+    except OSError as error:
+        raise InputError(source, [Problem("", f"cannot read: {error.strerror or error}")]) from None
+
+
+def _first_line(stream: BinaryIO, source: str) -> bytes:
+    try:
+        return stream.readline()
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(source, [Problem("", f"cannot read: {error}")]) from None
+
+
+def _read(stream: BinaryIO, source: str) -> bytes:
+    try:
+        return stream.read()
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(source, [Problem("", f"cannot read: {error}")]) from None
+
+
+def _lines(first: bytes, stream: BinaryIO, source: str) -> Iterator[bytes]:
+    yield first
+    try:
+        yield from stream
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(source, [Problem("", f"cannot read: {error}")]) from None
+
+
+def _is_record_line(line: bytes) -> bool:
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    return isinstance(record, dict) and "type" in record
+

@@ -1,0 +1,175 @@
+"""JSON Lines records read as a stream: complaints handed on one at a time, everything else held.
+
+Memory stays bounded by what must be held anyway — the contract, channels, evaluations, reports,
+disclosures, and the ids seen (for duplicates) — not by the number of complaints. Every problem is
+collected while reading; `finish()` raises them all together, so a check of an invalid stream
+never yields a report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from obligations.consistency import Consistency
+from obligations.errors import InputError, Problem
+from obligations.loading import error_problem
+from obligations.records import DEFAULT_TIMEZONE, Channel, Complaint, Contract, Disclosure, Evaluation, Instant, Records, Report
+
+LISTS: dict[str, tuple[str, type[BaseModel]]] = {
+    "channel": ("channels", Channel),
+    "complaint": ("complaints", Complaint),
+    "evaluation": ("evaluations", Evaluation),
+    "report": ("reports", Report),
+    "disclosure": ("disclosures", Disclosure),
+}
+MAX_LISTED = 1000  # problems listed in full; past that, counted
+_INSTANT = TypeAdapter(Instant)
+
+
+class RecordStream:
+    """Records from JSON Lines; iterate `complaints` once, then read the held lists and `finish()`."""
+
+    def __init__(self, lines: Iterable[bytes | str], source: str = "<records>", progress: Optional[Callable[[int], None]] = None) -> None:
+        self.source = source
+        self._lines = enumerate(lines, start=1)
+        self._progress = progress
+        self.problems: list[Problem] = []
+        self.contract: Optional[Contract] = None
+        self.as_of: Optional[datetime] = None
+        self.channels: list[Channel] = []
+        self.evaluations: list[Evaluation] = []
+        self.reports: list[Report] = []
+        self.disclosures: list[Disclosure] = []
+        self._held: list[tuple[int, dict]] = []  # complaints met before the contract line
+        self._count = {name: 0 for name, _ in LISTS.values()}
+        self._zone = ZoneInfo(DEFAULT_TIMEZONE)
+        self._consistency = Consistency(self._zone)
+        self._contract_line: Optional[int] = None
+        self.start()
+
+    def start(self) -> None:
+        """Read up to the contract; without a valid one nothing can be judged, so read on and fail."""
+        for number, line in self._lines:
+            record = self._parse(number, line)
+            if record is not None and self._take(number, record, hold=True) == "contract":
+                break
+        if self.contract is None:
+            if self._contract_line is None:
+                self.problems.append(Problem("(stream)", 'no record with "type": "contract"'))
+            for _ in self.complaints:
+                pass
+            self.finish()
+
+    @property
+    def complaints(self) -> Iterator[Complaint]:
+        held, self._held = self._held, []
+        for number, record in held:
+            complaint = self._validate(number, "complaint", record)
+            if complaint is not None:
+                yield complaint  # type: ignore[misc]
+        for number, line in self._lines:
+            record = self._parse(number, line)
+            if record is None:
+                continue
+            if self._take(number, record, hold=False) == "complaint":
+                complaint = self._validate(number, "complaint", record)
+                if complaint is not None:
+                    yield complaint  # type: ignore[misc]
+
+    def to_records(self) -> Records:
+        """Read the whole stream into `Records` (for files small enough to hold)."""
+        complaints = list(self.complaints)
+        self.finish()
+        assert self.contract is not None  # finish() raised otherwise
+        return Records.model_construct(
+            contract=self.contract,
+            as_of=self.as_of,
+            channels=self.channels,
+            complaints=complaints,
+            evaluations=self.evaluations,
+            reports=self.reports,
+            disclosures=self.disclosures,
+        )
+
+    def finish(self) -> None:
+        """Raise every problem met, if any (call once the complaints have been read)."""
+        self.problems += self._consistency.finish()
+        if self.problems:
+            shown = self.problems[:MAX_LISTED]
+            if len(self.problems) > MAX_LISTED:
+                shown.append(Problem("(stream)", f"... and {len(self.problems) - MAX_LISTED} more problems"))
+            raise InputError(self.source, shown)
+
+    # reading
+
+    def _parse(self, number: int, line: bytes | str) -> Optional[dict]:
+        if self._progress is not None:
+            self._progress(len(line))
+        if not line.strip():
+            return None
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            column = getattr(error, "colno", 1)
+            self.problems.append(Problem(f"line {number} column {column}", f"not valid JSON: {getattr(error, 'msg', error)}"))
+            return None
+        if not isinstance(record, dict):
+            self.problems.append(Problem(f"line {number}", f"expected a JSON object, got {type(record).__name__}"))
+            return None
+        return record
+
+    def _take(self, number: int, record: dict, hold: bool) -> Optional[str]:
+        kind = record.pop("type", None)
+        if kind == "contract":
+            self._contract(number, record)
+        elif kind == "complaint":
+            if hold:
+                self._held.append((number, record))
+        elif kind in LISTS:
+            item = self._validate(number, kind, record)
+            if item is not None:
+                getattr(self, LISTS[kind][0]).append(item)
+        else:
+            allowed = ", ".join(["contract", *LISTS])
+            self.problems.append(Problem(f"line {number}.type", f"expected one of {allowed}, got {kind!r}"))
+        return kind
+
+    def _contract(self, number: int, record: dict) -> None:
+        if self._contract_line is not None:
+            self.problems.append(Problem(f"line {number}", f"a second contract record (the first is on line {self._contract_line})"))
+            return
+        self._contract_line = number
+        as_of = record.pop("as_of", None)
+        try:
+            self.contract = Contract.model_validate(record)
+            self._zone = self.contract.zone
+            self._consistency = Consistency(self._zone)
+        except ValidationError as error:
+            self.problems += [_at_line(number, error_problem(e, ("contract",))) for e in error.errors()]
+        if as_of is not None:
+            try:
+                self.as_of = _INSTANT.validate_python(as_of, context={"zone": self._zone})
+            except ValidationError as error:
+                self.problems += [_at_line(number, error_problem(e, ("as_of",))) for e in error.errors()]
+
+    def _validate(self, number: int, kind: str, record: dict[str, Any]) -> Optional[BaseModel]:
+        name, model = LISTS[kind]
+        index = self._count[name]
+        self._count[name] += 1
+        try:
+            item = model.model_validate(record, context={"zone": self._zone})
+        except ValidationError as error:
+            self.problems += [_at_line(number, error_problem(e, (name, index))) for e in error.errors()]
+            return None
+        self.problems += self._consistency.record(name, index, item, where=f"line {number}: ")
+        return item
+
+
+def _at_line(number: int, problem: Problem) -> Problem:
+    return Problem(f"line {number}: {problem.where}", problem.message)
