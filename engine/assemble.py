@@ -23,8 +23,10 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
     clock = context.clock
     working = bool(clock and clock.is_business)
     shown_zone = getattr(clock, "zone", zone) if working else zone
-    due = instant(fact["due"] + (1 if context.end_of_day else 0), shown_zone) if "due" in fact else None
-    observed = instant(fact["obs"], shown_zone) if "obs" in fact else None
+    rule_fields = context.rule
+    due_us, observed_us = fact.get(rule_fields.field("due")), fact.get(rule_fields.field("obs"))
+    due = instant(due_us + (1 if context.end_of_day else 0), shown_zone) if due_us is not None else None
+    observed = instant(observed_us, shown_zone) if observed_us is not None else None
     as_of = instant(fact["asof"], shown_zone)
     delay: Optional[timedelta] = None
     working_delay: Optional[timedelta] = None
@@ -36,7 +38,7 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
     elapsed = None
     if outcome == "at_risk" and clock is not None and context.start is not None:
         elapsed = clock.elapsed(context.start, as_of, context.pauses)
-    missing = [item for i, item in enumerate(context.rule.items) if fact.get(f"p{i}") is False]
+    missing = [item for i, item in enumerate(context.rule.items) if fact.get(f"p_{context.rule.slot}_{i}") is False]
     evidence = Evidence(
         limit=str(context.limit) if context.limit else None,
         clock=clock.name if clock and context.limit else None,

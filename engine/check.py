@@ -47,7 +47,10 @@ class Checker:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
         builder = FactBuilder(self.program, contract, moment)
-        findings = [finding(outcome, fact, context, lang, zone) for _, outcome, fact, context in self.runtime.run(builder.facts(records))]
+        findings = [
+            finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
+            for compiled, outcome, fact, subject in self.runtime.run(builder.facts(records))
+        ]
         if isinstance(records, RecordStream):
             records.finish()
         findings.sort(key=lambda f: f.sort_key())

@@ -1,9 +1,10 @@
 """Compiling a rulebook under its terms: each rule becomes outcome conditions over one flat fact.
 
-Every fact carries `t` (the rule id) and `in_term`; a deadline-like fact carries `due`, `obs`
-(absent until the event happened by `as_of`), `asof` and `risk` (the instant `at_risk` of the
-limit has run), all in integer microseconds since the epoch; record fields read by a rule's
-conditions are carried as `r_<field>`; presence of required fields or items as `p<i>`.
+There is one fact per subject (a complaint, a period, ...). Every fact carries `t` (the subject
+type), `in_term` and `asof`, and record fields read by any rule's conditions as `r_<field>`. Each
+rule owns a slot `n` of the fact: a deadline-like rule reads `due_n`, `obs_n` (absent until the
+event happened by `as_of`) and `risk_n` (the instant `at_risk` of the limit has run), all in
+integer microseconds since the epoch; presence of required fields or items is `p_n_i`.
 Compilation resolves every term the rules name, so a bad reference fails before any record is read.
 """
 
@@ -36,13 +37,21 @@ from engine.conditions import And, Cmp, Expr, Or, Ref, from_rule, normal
 SUBJECT_MODELS = {"complaint": Complaint, "evaluation": Evaluation, "report": Report, "disclosure": Disclosure, "channel_kind": Channel}
 
 
+SHARED = ("t", "in_term", "asof")
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     rule: Rule
+    slot: int  # which fields of the subject's fact are this rule's own
     outcomes: dict[str, Expr]  # outcome -> normalised condition over the fact
     record_fields: tuple[str, ...] = ()  # record fields copied into the fact as r_<field>
     items: tuple[str, ...] = ()  # required fields / required items / channel kinds, in order
     due_days: Optional[int] = None
+
+    def field(self, name: str) -> str:
+        """This rule's name for a per-rule fact field (`due` → `due_3`)."""
+        return f"{name}_{self.slot}"
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,9 @@ class Program:
 def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
     problems: list[Problem] = []
     compiled = []
-    for rule in rulebook.rules:
+    for slot, rule in enumerate(rulebook.rules):
         try:
-            compiled.append(_compile(rule, terms))
+            compiled.append(_compile(rule, terms, slot))
         except _Bad as bad:
             problems.append(Problem(f"rule {rule.id}", str(bad)))
     if problems:
@@ -79,14 +88,14 @@ class _Bad(Exception):
     pass
 
 
-def _compile(rule: Rule, terms: Terms) -> CompiledRule:
+def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
     model = SUBJECT_MODELS.get(rule.subject)
     when_fields = fields_of(rule.when)
     if isinstance(rule, ForbiddenRule):
         when_fields |= fields_of(rule.condition)
     for name in sorted(when_fields):
         _check_field(model, name, rule)
-    scope = [Cmp("t", "eq", rule.id), Cmp("in_term", "eq", True)]
+    scope = [Cmp("t", "eq", rule.subject), Cmp("in_term", "eq", True)]
     if rule.when is not None:
         scope.append(from_rule(rule.when))
     record_fields = tuple(sorted(when_fields))
@@ -105,12 +114,12 @@ def _compile(rule: Rule, terms: Terms) -> CompiledRule:
             "overdue": And((*scope, Cmp("obs", "missing"), Cmp("asof", "gt", Ref("due")))),
             "at_risk": And((*scope, Cmp("obs", "missing"), Cmp("asof", "lte", Ref("due")), Cmp("asof", "gte", Ref("risk")))),
         }
-        return CompiledRule(rule, _normal(outcomes), record_fields, due_days=due_days)
+        return CompiledRule(rule, slot, _normal(outcomes, slot), record_fields, due_days=due_days)
 
     if isinstance(rule, RequiredRule):
         for name in rule.fields:
             _check_field(model, name, rule)
-        lacking = Or(tuple(Cmp(f"p{i}", "eq", False) for i in range(len(rule.fields))))
+        lacking = Or(tuple(Cmp(f"p_{i}", "eq", False) for i in range(len(rule.fields))))
         condition: list[Expr] = [*scope, lacking]
         if rule.once is not None:
             _check_field(model, rule.once.event, rule)
@@ -120,24 +129,41 @@ def _compile(rule: Rule, terms: Terms) -> CompiledRule:
                 _check_limit(rule.once.or_after.limit, "urgency", terms)
                 applies.append(Cmp("asof", "gt", Ref("due")))
             condition.insert(len(scope), Or(tuple(applies)))
-        return CompiledRule(rule, _normal({"missing": And(tuple(condition))}), record_fields, tuple(rule.fields))
+        return CompiledRule(rule, slot, _normal({"missing": And(tuple(condition))}, slot), record_fields, tuple(rule.fields))
 
     if isinstance(rule, ContainsRule):
         _check_field(model, rule.field, rule)
         items = tuple(_term_list(rule.items, terms))
-        lacking = Or(tuple(Cmp(f"p{i}", "eq", False) for i in range(len(items))))
-        return CompiledRule(rule, _normal({"incomplete": And((*scope, lacking))}), record_fields, items)
+        lacking = Or(tuple(Cmp(f"p_{i}", "eq", False) for i in range(len(items))))
+        return CompiledRule(rule, slot, _normal({"incomplete": And((*scope, lacking))}, slot), record_fields, items)
 
     if isinstance(rule, ForbiddenRule):
-        return CompiledRule(rule, _normal({"prohibited": And((*scope, from_rule(rule.condition)))}), record_fields)
+        return CompiledRule(rule, slot, _normal({"prohibited": And((*scope, from_rule(rule.condition)))}, slot), record_fields)
 
     assert isinstance(rule, AlwaysOpenRule)
     kinds = tuple(_term_list(rule.kinds, terms))
-    return CompiledRule(rule, _normal({"missing": And((*scope, Cmp("gap_days", "gt", 0)))}), record_fields, kinds)
+    return CompiledRule(rule, slot, _normal({"missing": And((*scope, Cmp("gap_days", "gt", 0)))}, slot), record_fields, kinds)
 
 
-def _normal(outcomes: dict[str, Expr]) -> dict[str, Expr]:
-    return {name: normal(expr) for name, expr in outcomes.items()}
+def _normal(outcomes: dict[str, Expr], slot: int) -> dict[str, Expr]:
+    return {name: _slotted(normal(expr), slot) for name, expr in outcomes.items()}
+
+
+def _slotted(expr: Expr, slot: int) -> Expr:
+    """Give the rule's own fields its slot (`due` → `due_3`, `p_0` → `p_3_0`); shared ones stay."""
+    if isinstance(expr, (And, Or)):
+        return type(expr)(tuple(_slotted(item, slot) for item in expr.items))
+    assert isinstance(expr, Cmp)
+    value = Ref(_slot_name(expr.value.field, slot)) if isinstance(expr.value, Ref) else expr.value
+    return Cmp(_slot_name(expr.field, slot), expr.op, value)
+
+
+def _slot_name(name: str, slot: int) -> str:
+    if name in SHARED or name.startswith("r_"):
+        return name
+    if name.startswith("p_"):
+        return f"p_{slot}_{name[2:]}"
+    return f"{name}_{slot}"
 
 
 def _check_field(model: object, name: str, rule: Rule) -> None:

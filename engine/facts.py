@@ -1,28 +1,30 @@
-"""Records → flat facts, one per subject per rule, deadlines already laid on their clock.
+"""Records → flat facts, one per subject, every rule's deadline already laid on its clock.
 
 durable_rules has no dates, calendars or `as_of`, so everything time-like is settled here: events
 after `as_of` are dropped (they have not happened), running pauses are cut at `as_of`, and each
 deadline's `due` and at-risk instant are computed on the limit's clock. What a fact does not say,
-the rules cannot see; what it says is the evidence a finding carries.
+the rules cannot see; what it says is the evidence a finding carries. The details a finding needs
+beyond the fact (`Context`) are worked out only for the facts that matched.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Optional, Protocol
+from typing import Optional, Protocol, Union
 
-from obligations.clock import Clock, Pause, WallClock
+from obligations.clock import Clock, Pause, WallClock, due_us, from_micros, micros
 from obligations.durations import Limit
 from obligations.periods import term_periods
 from obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Report
-from obligations.rulebook import AlwaysOpenRule, ContainsRule, DeadlineRule, EveryPeriodRule, RequiredRule
+from obligations.rulebook import ContainsRule, Deadline, DeadlineRule, EveryPeriodRule, RequiredRule
 
 from engine.compiler import CompiledRule, Program
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICRO = timedelta(microseconds=1)
+Record = Union[Complaint, Evaluation, Report, Disclosure]
 
 
 class Export(Protocol):
@@ -34,21 +36,25 @@ class Export(Protocol):
     reports: list[Report]
     disclosures: list[Disclosure]
 
-_MICRO = timedelta(microseconds=1)
-
-
-def micros(instant: datetime) -> int:
-    """Integer microseconds since the epoch: exact, so a boundary compares exactly."""
-    return (instant - EPOCH) // _MICRO
-
 
 def instant(value: int, zone: tzinfo) -> datetime:
-    return (EPOCH + value * _MICRO).astimezone(zone)
+    return from_micros(value, zone)
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """The subject a fact is about: enough to describe any rule's finding on it afterwards."""
+
+    type: str
+    id: str
+    record: Optional[Record] = None
+    pauses: tuple[Pause, ...] = ()
+    gaps: tuple[tuple[date, date], ...] = ()
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a finding needs beyond the fact: whose it is and how its deadline was laid."""
+    """What one finding needs beyond the fact: whose it is and how its deadline was laid."""
 
     rule: CompiledRule
     subject_type: str
@@ -66,164 +72,196 @@ class Context:
     end_of_day: bool = False
 
 
+@dataclass
 class FactBuilder:
-    """Builds the facts of one check: one `Records`, one `Program`, one `as_of`."""
+    """Builds the facts of one check: one contract, one `Program`, one `as_of`."""
 
-    def __init__(self, program: Program, contract: Contract, as_of: datetime) -> None:
-        self.program = program
-        self.contract = contract
-        self.as_of = as_of
-        self.asof_us = micros(as_of)
-        self.zone = contract.zone
-        self.term_start = _midnight(contract.effective_on, self.zone)
-        self.term_end = _midnight(contract.ends_on, self.zone)
+    program: Program
+    contract: Contract
+    as_of: datetime
+    checked: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("complaints", "evaluations", "reports", "disclosures", "channels"), 0))
+
+    def __post_init__(self) -> None:
+        self.asof_us = micros(self.as_of)
+        self.zone = self.contract.zone
+        self.term_start = _midnight(self.contract.effective_on, self.zone)
+        self.term_end = _midnight(self.contract.ends_on, self.zone)
         self._clocks: dict[str, Clock] = {}
-        self.checked = {"complaints": 0, "evaluations": 0, "reports": 0, "disclosures": 0, "channels": 0}
+        self._rules = {subject: self.program.by_subject(subject) for subject in ("complaint", "evaluation", "report", "disclosure", "period", "channel_kind")}
+        self._fields = {subject: sorted({f for r in rules for f in r.record_fields}) for subject, rules in self._rules.items()}
 
-    def facts(self, export: Export) -> Iterator[tuple[dict, Context]]:
-        """Every fact of the check, subject by subject, in input order; counts what it checked.
+    def facts(self, export: Export) -> Iterator[tuple[dict, SubjectRef]]:
+        """One fact per subject, in input order; counts what it checked.
 
         Complaints are read first and once, so a stream can hand them on one by one; the other
         lists are read after them, when a stream has them all.
         """
-        complaint_rules = self.program.by_subject("complaint")
         for complaint in export.complaints:
             if complaint.received_at <= self.as_of:
                 self.checked["complaints"] += 1
-                yield from self._complaint(complaint, complaint_rules)
-        self.checked["evaluations"] = len(export.evaluations)
-        self.checked["reports"] = len(export.reports)
-        self.checked["channels"] = len(export.channels)
-        contract = self.contract
+                yield self._complaint(complaint)
+        for name in ("evaluations", "reports", "channels"):
+            self.checked[name] = len(getattr(export, name))
         for subject, items in (("evaluation", export.evaluations), ("report", export.reports)):
-            rules = self.program.by_subject(subject)
             for record in items:
-                in_term = record.period.start < contract.ends_on and record.period.end >= contract.effective_on
-                for compiled in rules:
-                    yield self._record_fact(compiled, record, in_term), Context(compiled, subject, record.id, compiled.rule.party)
-        rules = self.program.by_subject("disclosure")
+                in_term = record.period.start < self.contract.ends_on and record.period.end >= self.contract.effective_on
+                yield self._record_fact(subject, record, in_term), SubjectRef(subject, record.id, record)
         for disclosure in export.disclosures:
             if disclosure.at <= self.as_of:
                 self.checked["disclosures"] += 1
                 in_term = self.term_start <= disclosure.at < self.term_end
-                for compiled in rules:
-                    party = disclosure.party if compiled.rule.party == "subject" else compiled.rule.party
-                    yield self._record_fact(compiled, disclosure, in_term), Context(compiled, "disclosure", disclosure.id, party)
-        for compiled in self.program.by_subject("period"):
-            yield from self._periods(compiled, export)
-        for compiled in self.program.by_subject("channel_kind"):
-            yield from self._channel_kinds(compiled, export)
+                yield self._record_fact("disclosure", disclosure, in_term), SubjectRef("disclosure", disclosure.id, disclosure)
+        if self._rules["period"]:
+            yield from self._periods(export)
+        if self._rules["channel_kind"]:
+            yield from self._channel_kinds(export)
+
+    def context(self, compiled: CompiledRule, fact: dict, subject: SubjectRef) -> Context:
+        """The details of a matched rule on a subject: its clock, limit, start, party, gaps."""
+        rule = compiled.rule
+        record = subject.record
+        party = getattr(record, "party", rule.party) if rule.party == "subject" else rule.party
+        if subject.type == "period":
+            start = instant(fact[compiled.field("end")], self.zone)
+            return Context(compiled, "period", subject.id, party, WallClock(self.zone), start=start, end_of_day=True)
+        if subject.type == "channel_kind":
+            return Context(compiled, "channel_kind", subject.id, party, gaps=subject.gaps)
+        if not isinstance(record, Complaint):
+            return Context(compiled, subject.type, subject.id, party)
+        urgency = record.urgency or self.program.terms.unclassified_urgency
+        deadline = _deadline_of(rule)
+        if deadline is None:
+            return Context(compiled, "complaint", subject.id, party, urgency=urgency, classified=record.urgency is not None, pauses=subject.pauses)
+        clock, limit, start = self._deadline(deadline, record)
+        return Context(compiled, "complaint", subject.id, party, clock, limit, urgency, record.urgency is not None, start, subject.pauses)
 
     # complaints
 
-    def _complaint(self, complaint: Complaint, rules: list[CompiledRule]) -> Iterator[tuple[dict, Context]]:
-        in_term = self.term_start <= complaint.received_at < self.term_end
+    def _complaint(self, complaint: Complaint) -> tuple[dict, SubjectRef]:
+        fact = self._base("complaint", complaint, self.term_start <= complaint.received_at < self.term_end)
         pauses = tuple(
             (p.start, min(p.end, self.as_of) if p.end is not None else self.as_of)
             for p in complaint.pauses
             if p.start <= self.as_of
         )
-        urgency = complaint.urgency or self.program.terms.unclassified_urgency
-        for compiled in rules:
+        pauses_us = sorted((micros(a), micros(b)) for a, b in pauses)
+        for compiled in self._rules["complaint"]:
             rule = compiled.rule
-            fact = self._base(compiled, complaint, in_term)
-            context = Context(compiled, "complaint", complaint.id, rule.party, urgency=urgency, classified=complaint.urgency is not None, pauses=pauses)
-            if isinstance(rule, DeadlineRule):
-                start = self._seen(getattr(complaint, rule.from_))
-                if start is None:
-                    continue  # the obligation has not started by as_of
-                limit = self.program.terms.limit_for(rule.limit, urgency if rule.limit_by else None)
-                context = self._lay(fact, context, rule.limit, limit, start, pauses, getattr(complaint, rule.to))
-            elif isinstance(rule, RequiredRule):
-                self._presence(fact, complaint, compiled.items)
-                if rule.once is not None:
-                    self._event(fact, "obs", getattr(complaint, rule.once.event))
-                    after = rule.once.or_after
-                    if after is not None and self._seen(getattr(complaint, after.from_)) is not None:
-                        limit = self.program.terms.limit_for(after.limit, urgency)
-                        context = self._lay(fact, context, after.limit, limit, getattr(complaint, after.from_), pauses, None)
-            yield fact, context
+            if isinstance(rule, RequiredRule):
+                self._presence(fact, compiled, complaint)
+                if rule.once is None:
+                    continue
+                self._event(fact, compiled.field("obs"), getattr(complaint, rule.once.event))
+                if rule.once.or_after is None:
+                    continue
+                deadline: Union[DeadlineRule, Deadline] = rule.once.or_after
+            elif isinstance(rule, DeadlineRule):
+                deadline = rule
+                self._event(fact, compiled.field("obs"), getattr(complaint, rule.to))
+            else:
+                continue
+            clock, limit, start = self._deadline(deadline, complaint)
+            if start is not None:  # the obligation has started by as_of
+                self._lay(fact, compiled, clock, limit, start, pauses, pauses_us)
+        return fact, SubjectRef("complaint", complaint.id, complaint, pauses)
 
-    def _lay(self, fact: dict, context: Context, limit_name: str, limit: Limit, start: datetime, pauses: tuple[Pause, ...], event: Optional[datetime]) -> Context:
-        clock = self._clock(limit_name)
-        due = clock.due(start, limit, pauses)
-        running = clock.elapsed(start, due, pauses).total_seconds()
-        risk = clock.due(start, Limit.of_seconds(math.ceil(running * self.program.terms.at_risk)), pauses)
-        fact["due"], fact["risk"] = micros(due), micros(risk)
-        self._event(fact, "obs", event)
-        return Context(context.rule, context.subject_type, context.subject_id, context.party, clock, limit, context.urgency, context.classified, start, pauses)
+    def _deadline(self, deadline: Union[DeadlineRule, Deadline], complaint: Complaint) -> tuple[Clock, Limit, Optional[datetime]]:
+        """The clock, limit and start (None: not started by as_of) of a deadline on a complaint."""
+        by_urgency = getattr(deadline, "limit_by", "urgency") is not None
+        urgency = (complaint.urgency or self.program.terms.unclassified_urgency) if by_urgency else None
+        limit = self.program.terms.limit_for(deadline.limit, urgency)
+        if deadline.limit not in self._clocks:
+            self._clocks[deadline.limit] = self.program.terms.clock_for(deadline.limit, self.zone)
+        return self._clocks[deadline.limit], limit, self._seen(getattr(complaint, deadline.from_))
 
-    def _clock(self, limit_name: str) -> Clock:
-        if limit_name not in self._clocks:
-            self._clocks[limit_name] = self.program.terms.clock_for(limit_name, self.zone)
-        return self._clocks[limit_name]
+    def _lay(self, fact: dict, compiled: CompiledRule, clock: Clock, limit: Limit, start: datetime, pauses: tuple[Pause, ...], pauses_us: list[tuple[int, int]]) -> None:
+        fraction = self.program.terms.at_risk
+        if isinstance(clock, WallClock) and not limit.is_days:
+            # The hot path: calendar time in integer microseconds, no datetime arithmetic.
+            start_us = micros(start)
+            due = due_us(start_us, limit.seconds * 1_000_000, pauses_us)
+            risk = due_us(start_us, math.ceil(limit.seconds * fraction) * 1_000_000, pauses_us)
+        else:
+            due_at = clock.due(start, limit, pauses)
+            running = clock.elapsed(start, due_at, pauses).total_seconds()
+            due, risk = micros(due_at), micros(clock.due(start, Limit.of_seconds(math.ceil(running * fraction)), pauses))
+        fact[compiled.field("due")] = due
+        fact[compiled.field("risk")] = risk
 
     # evaluations, reports, disclosures
 
-    def _record_fact(self, compiled: CompiledRule, record: object, in_term: bool) -> dict:
-        fact = self._base(compiled, record, in_term)
-        rule = compiled.rule
-        if isinstance(rule, ContainsRule):
-            value = getattr(record, rule.field)
-            for i, item in enumerate(compiled.items):
-                fact[f"p{i}"] = _non_blank(value.get(item)) if isinstance(value, dict) else item in value
-        elif isinstance(rule, RequiredRule):
-            self._presence(fact, record, compiled.items)
+    def _record_fact(self, subject: str, record: Record, in_term: bool) -> dict:
+        fact = self._base(subject, record, in_term)
+        for compiled in self._rules[subject]:
+            rule = compiled.rule
+            if isinstance(rule, ContainsRule):
+                value = getattr(record, rule.field)
+                for i, item in enumerate(compiled.items):
+                    fact[f"p_{compiled.slot}_{i}"] = _non_blank(value.get(item)) if isinstance(value, dict) else item in value
+            elif isinstance(rule, RequiredRule):
+                self._presence(fact, compiled, record)
         return fact
 
     # periods and channels
 
-    def _periods(self, compiled: CompiledRule, export: Export) -> Iterator[tuple[dict, Context]]:
+    def _periods(self, export: Export) -> Iterator[tuple[dict, SubjectRef]]:
+        rules = self._rules["period"]
+        delivered = {compiled.slot: self._earliest(compiled, export) for compiled in rules}
+        for first, last in term_periods(self.contract.effective_on, self.contract.ends_on, self.program.terms.evaluation.period):
+            end = _midnight(last + timedelta(days=1), self.zone)
+            fact = {"t": "period", "in_term": True, "asof": self.asof_us}
+            for compiled in rules:
+                assert compiled.due_days is not None
+                due = _midnight(last + timedelta(days=compiled.due_days + 1), self.zone) - _MICRO
+                fact[compiled.field("end")] = micros(end)
+                fact[compiled.field("due")] = micros(due)
+                fact[compiled.field("risk")] = micros(end + (due - end) * self.program.terms.at_risk)
+                self._event(fact, compiled.field("obs"), delivered[compiled.slot].get((first, last)))
+            yield fact, SubjectRef("period", f"{first.isoformat()}/{last.isoformat()}")
+
+    def _earliest(self, compiled: CompiledRule, export: Export) -> dict[tuple[date, date], datetime]:
+        """The earliest delivery (by as_of) of each period's records: the one that counts."""
         rule = compiled.rule
-        assert isinstance(rule, EveryPeriodRule) and compiled.due_days is not None
+        assert isinstance(rule, EveryPeriodRule)
         delivered: dict[tuple[date, date], datetime] = {}
         for record in getattr(export, rule.record):
             at = self._seen(getattr(record, rule.delivered))
             key = (record.period.start, record.period.end)
             if at is not None and (key not in delivered or at < delivered[key]):
                 delivered[key] = at
-        contract = self.contract
-        for first, last in term_periods(contract.effective_on, contract.ends_on, self.program.terms.evaluation.period):
-            end = _midnight(last + timedelta(days=1), self.zone)
-            due = _midnight(last + timedelta(days=compiled.due_days + 1), self.zone) - _MICRO
-            risk = end + (due - end) * self.program.terms.at_risk
-            fact = {"t": rule.id, "in_term": True, "asof": self.asof_us, "end": micros(end), "due": micros(due), "risk": micros(risk)}
-            self._event(fact, "obs", delivered.get((first, last)))
-            clock = WallClock(self.zone)
-            yield fact, Context(compiled, "period", f"{first.isoformat()}/{last.isoformat()}", rule.party, clock=clock, start=end, end_of_day=True)
+        return delivered
 
-    def _channel_kinds(self, compiled: CompiledRule, export: Export) -> Iterator[tuple[dict, Context]]:
-        rule = compiled.rule
-        assert isinstance(rule, AlwaysOpenRule)
-        contract = self.contract
-        first = contract.effective_on
-        last = min(contract.ends_on - timedelta(days=1), self.as_of.astimezone(self.zone).date())
-        for kind in compiled.items:
-            spans = sorted((c.opened_on, c.closed_on or date.max) for c in getattr(export, rule.record) if c.kind == kind)
+    def _channel_kinds(self, export: Export) -> Iterator[tuple[dict, SubjectRef]]:
+        rules = self._rules["channel_kind"]
+        first = self.contract.effective_on
+        last = min(self.contract.ends_on - timedelta(days=1), self.as_of.astimezone(self.zone).date())
+        for kind in sorted({kind for compiled in rules for kind in compiled.items}):
+            spans = sorted((c.opened_on, c.closed_on or date.max) for c in export.channels if c.kind == kind)
             gaps = tuple(_gaps(first, last, spans))
-            days = sum((b - a).days + 1 for a, b in gaps)
-            fact = {"t": rule.id, "in_term": first <= last, "asof": self.asof_us, "gap_days": days}
-            yield fact, Context(compiled, "channel_kind", kind, rule.party, gaps=gaps)
+            fact = {"t": "channel_kind", "in_term": first <= last, "asof": self.asof_us}
+            for compiled in rules:
+                if kind in compiled.items:
+                    fact[compiled.field("gap_days")] = sum((b - a).days + 1 for a, b in gaps)
+            yield fact, SubjectRef("channel_kind", kind, gaps=gaps)
 
     # shared pieces
 
-    def _base(self, compiled: CompiledRule, record: object, in_term: bool) -> dict:
-        fact: dict = {"t": compiled.rule.id, "in_term": in_term, "asof": self.asof_us}
-        for name in compiled.record_fields:
+    def _base(self, subject: str, record: Record, in_term: bool) -> dict:
+        fact: dict = {"t": subject, "in_term": in_term, "asof": self.asof_us}
+        for name in self._fields[subject]:
             value = self._value(getattr(record, name))
             if value is not None:
                 fact["r_" + name] = value
         return fact
 
-    def _presence(self, fact: dict, record: object, names: tuple[str, ...]) -> None:
-        for i, name in enumerate(names):
+    def _presence(self, fact: dict, compiled: CompiledRule, record: Record) -> None:
+        for i, name in enumerate(compiled.items):
             value = getattr(record, name)
-            fact[f"p{i}"] = self._seen(value) is not None if isinstance(value, datetime) else _non_blank(value)
+            fact[f"p_{compiled.slot}_{i}"] = self._seen(value) is not None if isinstance(value, datetime) else _non_blank(value)
 
     def _event(self, fact: dict, key: str, value: Optional[datetime]) -> None:
-        seen = self._seen(value)
-        if seen is not None:
-            fact[key] = micros(seen)
+        if value is not None and value <= self.as_of:
+            fact[key] = micros(value)
 
     def _seen(self, value: Optional[datetime]) -> Optional[datetime]:
         return value if value is not None and value <= self.as_of else None
@@ -239,6 +277,14 @@ class FactBuilder:
         if isinstance(value, (list, dict)):
             return len(value) or None
         return value
+
+
+def _deadline_of(rule: object) -> Union[DeadlineRule, Deadline, None]:
+    if isinstance(rule, DeadlineRule):
+        return rule
+    if isinstance(rule, RequiredRule) and rule.once is not None:
+        return rule.once.or_after
+    return None
 
 
 def _non_blank(value: object) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from engine.compiler import Program
+from engine.compiler import CompiledRule, Program
 from engine.conditions import holds
 
 T = TypeVar("T")
@@ -15,11 +15,13 @@ class PlainRuntime:
     """Same interface and same order of results as `DurableRuntime`, no rule engine."""
 
     def __init__(self, program: Program) -> None:
-        self._rules = {c.rule.id: c for c in program.rules}
+        self._rules: dict[str, list[CompiledRule]] = {}
+        for compiled in program.rules:
+            self._rules.setdefault(compiled.rule.subject, []).append(compiled)
 
-    def run(self, facts: Iterable[tuple[dict, T]]) -> Iterator[tuple[str, str, dict, T]]:
-        for fact, context in facts:
-            compiled = self._rules[fact["t"]]
-            for outcome, condition in compiled.outcomes.items():
-                if holds(condition, fact):
-                    yield compiled.rule.id, outcome, fact, context
+    def run(self, facts: Iterable[tuple[dict, T]]) -> Iterator[tuple[CompiledRule, str, dict, T]]:
+        for fact, subject in facts:
+            for compiled in self._rules.get(fact["t"], []):
+                for outcome, condition in compiled.outcomes.items():
+                    if holds(condition, fact):
+                        yield compiled, outcome, fact, subject

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import itertools
 import json
+
+import orjson
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -22,7 +24,7 @@ import durable_rules_engine as engine
 from obligations.errors import EngineError, Problem
 
 from engine.conditions import to_durable
-from engine.compiler import Program
+from engine.compiler import CompiledRule, Program
 
 BATCH = 500  # far below the sizes at which message hashes collide or action tables overflow
 _SEEN = "$seen"
@@ -39,12 +41,12 @@ class DurableRuntime:
         if not 1 <= batch <= BATCH:
             raise ValueError(f"batch must be between 1 and {BATCH}")
         self.batch = batch
-        self._outcomes: dict[str, tuple[str, str]] = {}
+        self._outcomes: dict[str, tuple[CompiledRule, str]] = {}
         definition: dict[str, dict] = {_SEEN: {"all": [{"m": {"f": 1}}], "cap": batch}}
         for index, compiled in enumerate(program.rules):
             for outcome, condition in compiled.outcomes.items():
                 name = f"r{index}_{outcome}"
-                self._outcomes[name] = (compiled.rule.id, outcome)
+                self._outcomes[name] = (compiled, outcome)
                 definition[name] = {"all": [{"m": to_durable(condition)}], "cap": batch}
         self._name = f"check-compliance-{next(_NAMES)}"
         try:
@@ -52,21 +54,21 @@ class DurableRuntime:
         except Exception as error:  # the C extension raises bare Exceptions with a code
             raise EngineError("durable_rules", [Problem("create_ruleset", str(error))]) from error
 
-    def run(self, facts: Iterable[tuple[dict, T]]) -> Iterator[tuple[str, str, dict, T]]:
-        """Decide every fact; yield `(rule id, outcome, fact, context)` for each match."""
+    def run(self, facts: Iterable[tuple[dict, T]]) -> Iterator[tuple[CompiledRule, str, dict, T]]:
+        """Decide every fact; yield `(rule, outcome, fact, subject)` for each match."""
         for chunk in _chunks(facts, self.batch):
             yield from self._run_batch(chunk)
 
-    def _run_batch(self, chunk: list[tuple[dict, T]]) -> Iterator[tuple[str, str, dict, T]]:
+    def _run_batch(self, chunk: list[tuple[dict, T]]) -> Iterator[tuple[CompiledRule, str, dict, T]]:
         posted = [dict(fact, sid=_SID, id=str(i), f=1) for i, (fact, _) in enumerate(chunk)]
-        payload = json.dumps(posted, ensure_ascii=False)
+        payload = orjson.dumps(posted).decode()
         code, state = self._call("assert_facts", engine.assert_facts, self._handle, payload)
         if code != _OK:
             raise EngineError("durable_rules", [Problem("assert_facts", f"result code {code} for a batch of {len(posted)} facts")])
         seen: set[int] = set()
         matches: set[tuple[str, int]] = set()  # a `$or` yields one match per branch that holds
         result = self._call("start_action_for_state", engine.start_action_for_state, self._handle, state)
-        message = json.loads(result[1]) if result else None
+        message = orjson.loads(result[1]) if result else None
         while message:
             for name, matched in message.items():
                 ids = [int(item["m"]["id"]) for item in (matched if isinstance(matched, list) else [matched])]
@@ -75,7 +77,7 @@ class DurableRuntime:
                 else:
                     matches.update((name, i) for i in ids)
             following = self._call("complete_and_start_action", engine.complete_and_start_action, self._handle, state)
-            message = json.loads(following) if following else None
+            message = orjson.loads(following) if following else None
         code, _ = self._call("retract_facts", engine.retract_facts, self._handle, payload)
         if code != _OK:
             raise EngineError("durable_rules", [Problem("retract_facts", f"result code {code}")])
@@ -83,8 +85,8 @@ class DurableRuntime:
             lost = sorted(set(range(len(posted))) - seen)[:5]
             raise EngineError("durable_rules", [Problem("accounting", f"{len(posted) - len(seen)} of {len(posted)} facts never came back (e.g. {lost})")])
         for name, i in sorted(matches, key=lambda m: (m[1], m[0])):
-            rule_id, outcome = self._outcomes[name]
-            yield rule_id, outcome, chunk[i][0], chunk[i][1]
+            compiled, outcome = self._outcomes[name]
+            yield compiled, outcome, chunk[i][0], chunk[i][1]
 
     @staticmethod
     def _call(what: str, function, *args):  # type: ignore[no-untyped-def]
