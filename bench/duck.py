@@ -81,7 +81,7 @@ CREATE OR REPLACE TEMP TABLE src_reports AS
            r.sections.recommendations AS recommendations
     FROM (SELECT {reports}) AS t(r);
 CREATE OR REPLACE TEMP TABLE src_disclosures AS
-    SELECT d.id, d.party, d.at, d.third_party, d.consent, d.purpose FROM (SELECT {disclosures}) AS t(d);
+    SELECT d.id, d.party, d."at" AS made_at, d.third_party, d.consent, d.purpose FROM (SELECT {disclosures}) AS t(d);
 """
 
 
@@ -182,7 +182,7 @@ def _load_orjson(con: duckdb.DuckDBPyConnection, path: Path) -> None:
           [(r["id"], r["period"]["start"], r["period"]["end"], r.get("submitted_at"),
             *((r.get("sections") or {}).get(s) for s in ("method", "results", "problems", "recommendations")))
            for r in doc.get("reports") or []])
-    table("src_disclosures", "id VARCHAR, party VARCHAR, at VARCHAR, third_party BOOLEAN, consent BOOLEAN, purpose VARCHAR",
+    table("src_disclosures", "id VARCHAR, party VARCHAR, made_at VARCHAR, third_party BOOLEAN, consent BOOLEAN, purpose VARCHAR",
           [(d["id"], d["party"], d["at"], d.get("third_party"), d.get("consent"), d.get("purpose")) for d in doc.get("disclosures") or []])
 
 
@@ -292,7 +292,7 @@ deadlines AS (
     UNION ALL SELECT id, 'archive', urgency, in_term, resolved, archived FROM complaints WHERE resolved IS NOT NULL
 ),
 limited AS (
-    SELECT d.*, l.seconds * 1000000 AS limit_us,
+    SELECT d.*, CAST(l.seconds AS BIGINT) * 1000000 AS limit_us,
            CAST(ceil(l.seconds * r.share) AS BIGINT) * 1000000 AS risk_us  -- the at-risk share of the limit
     FROM deadlines AS d
     JOIN limits AS l ON l.rule = d.rule AND (l.urgency IS NULL OR l.urgency = d.urgency)
@@ -401,7 +401,7 @@ content_findings AS (
     UNION ALL
     -- 10 (2.2): at least one non-blank improvement recommendation
     SELECT 'evaluation-recommendations', id, 'missing' FROM evaluations
-    WHERE NOT coalesce(list_bool_or(list_transform(recommendations, x -> NOT blank(x))), false)
+    WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(recommendations) AS x) WHERE NOT blank(x))
     UNION ALL
     -- 12 (2.3): non-blank method, results, problems and recommendations sections
     SELECT 'report-complete', id, 'incomplete' FROM reports
@@ -412,7 +412,7 @@ content_findings AS (
 -- Those made by as_of, judged when made within the term.
 disclosures AS (
     SELECT d.id, d.third_party, d.consent, d.purpose
-    FROM (SELECT *, us(at) AS at_us FROM src_disclosures) AS d, ctx
+    FROM (SELECT *, us(made_at) AS at_us FROM src_disclosures) AS d, ctx
     WHERE d.at_us <= ctx.as_of AND d.at_us >= ctx.term_start AND d.at_us < ctx.term_end
 ),
 disclosure_findings AS (

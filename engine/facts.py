@@ -72,6 +72,21 @@ class Context:
     end_of_day: bool = False
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How one rule fills its slot of a complaint's fact, worked out once per check."""
+
+    compiled: CompiledRule
+    presence: bool  # a required rule: p_<slot>_<i> for its fields
+    event: Optional[str]  # the event that fulfils it (or makes the required rule apply)
+    deadline: Union[DeadlineRule, Deadline, None]
+    obs_key: str
+    due_key: str
+    risk_key: str
+    # Calendar-time limits by urgency, as (limit, risk) microseconds: the fast path.
+    wall: Optional[dict[Optional[str], tuple[int, int]]]
+
+
 @dataclass
 class FactBuilder:
     """Builds the facts of one check: one contract, one `Program`, one `as_of`."""
@@ -89,6 +104,31 @@ class FactBuilder:
         self._clocks: dict[str, Clock] = {}
         self._rules = {subject: self.program.by_subject(subject) for subject in ("complaint", "evaluation", "report", "disclosure", "period", "channel_kind")}
         self._fields = {subject: sorted({f for r in rules for f in r.record_fields}) for subject, rules in self._rules.items()}
+        self._plans = [plan for plan in map(self._plan, self._rules["complaint"]) if plan is not None]
+
+    def _plan(self, compiled: CompiledRule) -> Optional[_Plan]:
+        rule = compiled.rule
+        if isinstance(rule, DeadlineRule):
+            event: Optional[str] = rule.to
+        elif isinstance(rule, RequiredRule):
+            event = rule.once.event if rule.once else None
+        else:
+            return None
+        deadline = _deadline_of(rule)
+        wall = None
+        if deadline is not None:
+            clock = self._clock(deadline.limit)
+            urgencies = ("urgent", "high", "normal", "low") if _by_urgency(deadline) else (None,)
+            limits = {u: self.program.terms.limit_for(deadline.limit, u) for u in urgencies}
+            if isinstance(clock, WallClock) and not any(limit.is_days for limit in limits.values()):
+                fraction = self.program.terms.at_risk
+                wall = {u: (limit.seconds * 1_000_000, math.ceil(limit.seconds * fraction) * 1_000_000) for u, limit in limits.items()}
+        return _Plan(compiled, isinstance(rule, RequiredRule), event, deadline, compiled.field("obs"), compiled.field("due"), compiled.field("risk"), wall)
+
+    def _clock(self, limit_name: str) -> Clock:
+        if limit_name not in self._clocks:
+            self._clocks[limit_name] = self.program.terms.clock_for(limit_name, self.zone)
+        return self._clocks[limit_name]
 
     def facts(self, export: Export) -> Iterator[tuple[dict, SubjectRef]]:
         """One fact per subject, in input order; counts what it checked.
@@ -138,55 +178,43 @@ class FactBuilder:
     # complaints
 
     def _complaint(self, complaint: Complaint) -> tuple[dict, SubjectRef]:
+        as_of = self.as_of
         fact = self._base("complaint", complaint, self.term_start <= complaint.received_at < self.term_end)
-        pauses = tuple(
-            (p.start, min(p.end, self.as_of) if p.end is not None else self.as_of)
-            for p in complaint.pauses
-            if p.start <= self.as_of
-        )
+        pauses = tuple((p.start, min(p.end, as_of) if p.end is not None else as_of) for p in complaint.pauses if p.start <= as_of)
         pauses_us = sorted((micros(a), micros(b)) for a, b in pauses)
-        for compiled in self._rules["complaint"]:
-            rule = compiled.rule
-            if isinstance(rule, RequiredRule):
-                self._presence(fact, compiled, complaint)
-                if rule.once is None:
-                    continue
-                self._event(fact, compiled.field("obs"), getattr(complaint, rule.once.event))
-                if rule.once.or_after is None:
-                    continue
-                deadline: Union[DeadlineRule, Deadline] = rule.once.or_after
-            elif isinstance(rule, DeadlineRule):
-                deadline = rule
-                self._event(fact, compiled.field("obs"), getattr(complaint, rule.to))
-            else:
+        urgency = complaint.urgency or self.program.terms.unclassified_urgency
+        for plan in self._plans:
+            if plan.presence:
+                self._presence(fact, plan.compiled, complaint)
+            if plan.event is not None:
+                happened = getattr(complaint, plan.event)
+                if happened is not None and happened <= as_of:
+                    fact[plan.obs_key] = micros(happened)
+            deadline = plan.deadline
+            if deadline is None:
                 continue
-            clock, limit, start = self._deadline(deadline, complaint)
-            if start is not None:  # the obligation has started by as_of
-                self._lay(fact, compiled, clock, limit, start, pauses, pauses_us)
+            start = getattr(complaint, deadline.from_)
+            if start is None or start > as_of:
+                continue  # the obligation has not started by as_of
+            if plan.wall is not None:
+                # The hot path: calendar time in integer microseconds, no datetime arithmetic.
+                limit_us, risk_us = plan.wall[urgency if len(plan.wall) > 1 else None]
+                start_us = micros(start)
+                fact[plan.due_key] = due_us(start_us, limit_us, pauses_us)
+                fact[plan.risk_key] = due_us(start_us, risk_us, pauses_us)
+            else:
+                clock, limit, _ = self._deadline(deadline, complaint)
+                due_at = clock.due(start, limit, pauses)
+                running = clock.elapsed(start, due_at, pauses).total_seconds()
+                risk_at = clock.due(start, Limit.of_seconds(math.ceil(running * self.program.terms.at_risk)), pauses)
+                fact[plan.due_key], fact[plan.risk_key] = micros(due_at), micros(risk_at)
         return fact, SubjectRef("complaint", complaint.id, complaint, pauses)
 
     def _deadline(self, deadline: Union[DeadlineRule, Deadline], complaint: Complaint) -> tuple[Clock, Limit, Optional[datetime]]:
         """The clock, limit and start (None: not started by as_of) of a deadline on a complaint."""
-        by_urgency = getattr(deadline, "limit_by", "urgency") is not None
-        urgency = (complaint.urgency or self.program.terms.unclassified_urgency) if by_urgency else None
+        urgency = (complaint.urgency or self.program.terms.unclassified_urgency) if _by_urgency(deadline) else None
         limit = self.program.terms.limit_for(deadline.limit, urgency)
-        if deadline.limit not in self._clocks:
-            self._clocks[deadline.limit] = self.program.terms.clock_for(deadline.limit, self.zone)
-        return self._clocks[deadline.limit], limit, self._seen(getattr(complaint, deadline.from_))
-
-    def _lay(self, fact: dict, compiled: CompiledRule, clock: Clock, limit: Limit, start: datetime, pauses: tuple[Pause, ...], pauses_us: list[tuple[int, int]]) -> None:
-        fraction = self.program.terms.at_risk
-        if isinstance(clock, WallClock) and not limit.is_days:
-            # The hot path: calendar time in integer microseconds, no datetime arithmetic.
-            start_us = micros(start)
-            due = due_us(start_us, limit.seconds * 1_000_000, pauses_us)
-            risk = due_us(start_us, math.ceil(limit.seconds * fraction) * 1_000_000, pauses_us)
-        else:
-            due_at = clock.due(start, limit, pauses)
-            running = clock.elapsed(start, due_at, pauses).total_seconds()
-            due, risk = micros(due_at), micros(clock.due(start, Limit.of_seconds(math.ceil(running * fraction)), pauses))
-        fact[compiled.field("due")] = due
-        fact[compiled.field("risk")] = risk
+        return self._clock(deadline.limit), limit, self._seen(getattr(complaint, deadline.from_))
 
     # evaluations, reports, disclosures
 
@@ -277,6 +305,11 @@ class FactBuilder:
         if isinstance(value, (list, dict)):
             return len(value) or None
         return value
+
+
+def _by_urgency(deadline: Union[DeadlineRule, Deadline]) -> bool:
+    # A required rule's own deadline (`or_after`) follows the limit's table when it has one.
+    return deadline.limit_by is not None if isinstance(deadline, DeadlineRule) else True
 
 
 def _deadline_of(rule: object) -> Union[DeadlineRule, Deadline, None]:

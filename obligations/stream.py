@@ -9,6 +9,8 @@ never yields a report.
 from __future__ import annotations
 
 import json
+
+import orjson
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, Optional
@@ -114,13 +116,12 @@ class RecordStream:
         if not line.strip():
             return None
         try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            column = getattr(error, "colno", 1)
-            self.problems.append(Problem(f"line {number} column {column}", f"not valid JSON: {getattr(error, 'msg', error)}"))
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            self.problems.append(_bad_json(number, line))
             return None
         if not isinstance(record, dict):
-            self.problems.append(Problem(f"line {number}", f"expected a JSON object, got {type(record).__name__}"))
+            self.problems.append(Problem(f"line {number}", f"expected a JSON object, got {_kind(record)}"))
             return None
         return record
 
@@ -169,6 +170,21 @@ class RecordStream:
             return None
         self.problems += self._consistency.record(name, index, item, where=f"line {number}: ")
         return item
+
+
+def _kind(value: object) -> str:
+    return {type(None): "null", list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
+
+
+def _bad_json(number: int, line: bytes | str) -> Problem:
+    # orjson is fast; the standard library says where the error is.
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as error:
+        return Problem(f"line {number} column {error.colno}", f"not valid JSON: {error.msg}")
+    except UnicodeDecodeError as error:
+        return Problem(f"line {number}", f"not UTF-8 text ({error.reason} at byte {error.start})")
+    return Problem(f"line {number}", "not valid JSON")
 
 
 def _at_line(number: int, problem: Problem) -> Problem:

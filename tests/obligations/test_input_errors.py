@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import InputError, load_records, parse_records, validate_records
+from engine import InputError, load_records, parse_records, parse_records_jsonl, validate_records
 
 from support import merge
 
@@ -102,3 +102,18 @@ def test_jsonl_and_json_give_the_same_records(tmp_path: Path) -> None:
         rows += [{"type": kind, **item} for item in BASE[name]]
     path.write_text("\n".join(json.dumps(r) for r in rows))
     assert load_records(path) == validate_records(BASE)
+
+
+def test_jsonl_lines_that_are_not_records() -> None:
+    lines = [json.dumps({"type": "contract", **BASE["contract"]}), "null", "{bad", "[1]", ""]
+    with pytest.raises(InputError) as raised:
+        parse_records_jsonl("\n".join(lines))
+    text = str(raised.value)
+    assert "line 2: expected a JSON object, got null" in text
+    assert "line 3 column 2: not valid JSON" in text
+    assert "line 4: expected a JSON object, got an array" in text
+
+
+def test_jsonl_without_a_contract() -> None:
+    with pytest.raises(InputError, match='no record with "type": "contract"'):
+        parse_records_jsonl(json.dumps({"type": "complaint", "id": "C", "received_at": C, "status": "open"}))
