@@ -22,7 +22,6 @@ Decisions:
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from obligations.errors import CheckError, Problem
 from obligations.loading import json_path
 
 from engine.findings import SEVERITY_RANK, Finding, Report, Resolved, Severity, Subject
+from engine.findings import natural_order
 
 BASELINE_VERSION = 1
 
@@ -163,9 +163,4 @@ def _problem(item: Mapping) -> Problem:
 
 
 def _entry_order(entry: BaselineEntry) -> tuple:
-    return entry.rule, entry.subject.type, _natural(entry.subject.id)
-
-
-def _natural(text: str) -> tuple:
-    # C-10 after C-9, as the findings are sorted.
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+    return entry.rule, entry.subject.type, natural_order(entry.subject.id)

@@ -83,7 +83,7 @@ class Finding(BaseModel):
         return self.waived is None and self.baseline != "known"
 
     def sort_key(self) -> tuple:
-        return (self.breach, self.rule, _natural(self.subject.id), self.subject.type, self.outcome)
+        return (self.breach, self.rule, natural_order(self.subject.id), self.subject.type, self.outcome)
 
 
 class RuleInfo(BaseModel):
@@ -193,8 +193,9 @@ def summarise(findings: list[Finding], checked: dict[str, int]) -> Summary:
 
 def _counted(values) -> dict[str, int]:  # type: ignore[no-untyped-def]
     counts = Counter(values)
-    return {key: counts[key] for key in sorted(counts, key=_natural)}
+    return {key: counts[key] for key in sorted(counts, key=natural_order)}
 
 
-def _natural(text: str) -> tuple:
+def natural_order(text: str) -> tuple:
+    """`C-10` after `C-9`: numbers in ids compare as numbers."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from obligations.conditions import Condition
 from obligations.errors import Problem, RulebookError
 from obligations.validation import yaml_problems
-from obligations.yamlsrc import YamlSource, YamlSyntaxError, did_you_mean, read_yaml
+from obligations.yamlsrc import YamlSyntaxError, did_you_mean, read_yaml
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 Outcome = Literal["late", "overdue", "at_risk", "missing", "incomplete", "prohibited"]

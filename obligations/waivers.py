@@ -29,7 +29,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
-import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from obligations.errors import CheckError, Problem
@@ -141,9 +140,6 @@ def parse_waivers(text: str, name: str = "<waivers>") -> list[Waiver]:
         source = parse_yaml(text, name)
     except YamlSyntaxError as error:
         raise WaiverError(name, [Problem(error.where, error.message)]) from None
-    except ValueError as error:
-        # PyYAML builds 2026-02-30 as a date and fails outside its marked errors; find the node ourselves.
-        raise WaiverError(name, [_bad_timestamp(text, name, error)]) from None
     data = {} if source.data is None else source.data
     if not isinstance(data, dict):
         raise WaiverError(name, [Problem(source.where(()), "expected a mapping with a `waivers` list")])
@@ -174,26 +170,3 @@ def check_waivers_against(
             if value is not None and known is not None and value not in known:
                 problems.append(Problem(where, f"no rule cites {name} {value!r}; cited: {', '.join(map(str, known))}"))
     return problems
-
-
-def _bad_timestamp(text: str, name: str, error: ValueError) -> Problem:
-    for node in _scalars(yaml.compose(text, Loader=yaml.SafeLoader)):
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                yaml.SafeLoader(text).construct_yaml_timestamp(node)
-            except ValueError:
-                mark = node.start_mark
-                return Problem(f"{name}:{mark.line + 1}:{mark.column + 1}", f"not a valid date: {node.value} ({error})")
-    return Problem(name, f"not valid YAML: {error}")
-
-
-def _scalars(node: Optional[yaml.Node]) -> Iterable[yaml.ScalarNode]:
-    if isinstance(node, yaml.ScalarNode):
-        yield node
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield from _scalars(key)
-            yield from _scalars(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _scalars(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from engine.findings import Report
+from engine.reporters.jsonl import finding_document
 
 
 def render(report: Report) -> str:
@@ -16,9 +17,5 @@ def render(report: Report) -> str:
     for key in ("new", "known"):
         if document["summary"][key] is None:
             del document["summary"][key]
-    for finding in document["findings"]:
-        finding["evidence"] = {k: v for k, v in finding["evidence"].items() if v is not None}
-        for key in ("waived", "baseline"):
-            if finding[key] is None:
-                del finding[key]
+    document["findings"] = [finding_document(f) for f in report.findings]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
