@@ -15,6 +15,7 @@ from engine.compiler import Program, compile_program
 from engine.facts import FactBuilder
 from engine.findings import Report, RuleInfo, RulebookRef, summarise
 from engine.runtime import DurableRuntime
+from engine.statistics import Figures
 
 Lang = Literal["zh", "en"]
 
@@ -47,9 +48,10 @@ class Checker:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
         builder = FactBuilder(self.program, contract, moment)
+        figures = Figures(self.program, contract, moment)
         findings = [
             finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
-            for compiled, outcome, fact, subject in self.runtime.run(builder.facts(records))
+            for compiled, outcome, fact, subject in self.runtime.run(figures.observe(builder.facts(records)))
         ]
         if isinstance(records, RecordStream):
             records.finish()
@@ -63,6 +65,7 @@ class Checker:
             findings=findings,
             source=source,
             rules=self.rule_infos,
+            periods=figures.result(),
         )
 
 

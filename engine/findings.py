@@ -145,6 +145,37 @@ class Resolved(BaseModel):
     subject: Subject
 
 
+class Spread(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    p50: int
+    p90: int
+    max: int
+
+
+class DeadlineFigures(BaseModel):
+    """How one complaint deadline went in a period: met, late, overdue, still running."""
+
+    model_config = ConfigDict(frozen=True)
+    met: int
+    late: int
+    overdue: int
+    running: int
+    on_time_rate: Optional[float]  # met / (met + late + overdue); None when none is decided
+
+
+class PeriodFigures(BaseModel):
+    """The figures of one evaluation period (2.1), for complaints received in it."""
+
+    model_config = ConfigDict(frozen=True)
+    period: str
+    complaints: int
+    deadlines: dict[str, DeadlineFigures]
+    first_response_seconds: Optional[Spread]
+    resolution_seconds: Optional[Spread]
+    satisfaction_count: int
+    satisfaction_mean: Optional[float]
+
+
 class Report(BaseModel):
     """The result of one check; renderers only present it, `exit_code` alone decides the gate."""
 
@@ -158,6 +189,7 @@ class Report(BaseModel):
     findings: list[Finding]
     source: str = "<records>"  # the records file as given (`-` for standard input)
     rules: list[RuleInfo] = Field(default_factory=list)
+    periods: list[PeriodFigures] = Field(default_factory=list)
     waivers: Optional[list[WaiverStatus]] = None  # with --waivers only
     resolved: Optional[list[Resolved]] = None  # with --baseline only
 

@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Any
 
 from engine.findings import Finding, Report
+from obligations.durations import describe_seconds
 from engine.reporters.wording import waiver_target
 
 _WORDS = {
@@ -26,6 +27,9 @@ _WORDS = {
         "waiver": "#{waiver} {target} {subject}: {status}, matched {matched}, expires {expires} ({reason}; approved by {approved_by})",
         "status": {"active": "active", "expired": "EXPIRED", "unused": "UNUSED"},
         "resolved": "Resolved since the baseline ({count})",
+        "tag": "[{rule} · {outcome} · breach {breach} · party {party}]",
+        "periods": "Figures by evaluation period (2.1)",
+        "period": "{period}: {complaints} complaints; on time: {rates}; first response p50/p90 {response}; resolution p50/p90 {resolution}; satisfaction {satisfaction}",
     },
     "zh": {
         "title": "合同 {contract} 履约检查（截至 {as_of}）",
@@ -44,6 +48,9 @@ _WORDS = {
         "waiver": "#{waiver} {target} {subject}：{status}，匹配 {matched} 项，有效至 {expires}（{reason}；批准人 {approved_by}）",
         "status": {"active": "有效", "expired": "已过期", "unused": "未使用"},
         "resolved": "自基线以来已解决（{count}）",
+        "tag": "[{rule} · {outcome} · 违约行为 {breach} · {party}方]",
+        "periods": "各评估期数据（第 2.1 条）",
+        "period": "{period}：投诉 {complaints} 件；按时率：{rates}；首次响应 p50/p90 {response}；处理 p50/p90 {resolution}；满意度 {satisfaction}",
     },
 }
 _OUTCOME = {
@@ -63,7 +70,7 @@ def render(report: Report) -> str:
         "",
     ]
     if not report.findings:
-        return "\n".join(lines + [words["none"]] + _gate_sections(report, words)) + "\n"
+        return "\n".join(lines + [words["none"]] + _gate_sections(report, words) + _period_lines(report, words)) + "\n"
     lines.append(words["totals"].format(errors=summary.errors, warnings=summary.warnings))
     if summary.waived or summary.known is not None:
         lines.append(words["gate"].format(waived=summary.waived, known=summary.known or 0, new=summary.new or 0))
@@ -82,8 +89,22 @@ def render(report: Report) -> str:
             note = _gate_note(f, words)
             if note:
                 mark = "-"  # it cannot fail the gate: say so in the margin, not only at the end
-            lines.append(f"  {mark} [{f.rule} · {outcome} · breach {f.breach} · party {f.party}] {f.message}{note}")
-    return "\n".join(lines + _gate_sections(report, words)) + "\n"
+            tag = words["tag"].format(rule=f.rule, outcome=outcome, breach=f.breach, party=f.party)
+            lines.append(f"  {mark} {tag} {f.message}{note}")
+    return "\n".join(lines + _gate_sections(report, words) + _period_lines(report, words)) + "\n"
+
+
+def _period_lines(report: Report, words: dict[str, Any]) -> list[str]:
+    """The evaluator's figures (2.1), one line a period that had complaints."""
+    lines = []
+    for figures in report.periods:
+        if not figures.complaints:
+            continue
+        rates = ", ".join(f"{rule} {d.on_time_rate:.1%}" for rule, d in figures.deadlines.items() if d.on_time_rate is not None) or "-"
+        spreads = [describe_seconds(s.p50, report.lang) + " / " + describe_seconds(s.p90, report.lang) if s else "-" for s in (figures.first_response_seconds, figures.resolution_seconds)]
+        satisfaction = f"{figures.satisfaction_mean:.2f} (n={figures.satisfaction_count})" if figures.satisfaction_mean is not None else "-"
+        lines.append("  " + words["period"].format(period=figures.period, complaints=figures.complaints, rates=rates, response=spreads[0], resolution=spreads[1], satisfaction=satisfaction))
+    return ["", words["periods"], *lines] if lines else []
 
 
 def _gate_note(finding: Finding, words: dict[str, Any]) -> str:

@@ -85,3 +85,15 @@ def test_output_is_byte_identical_across_runs_and_checkers(seed: int) -> None:
     doc = document(seed, 50, 45)
     assert _json(_DURABLE, doc) == _json(Checker(), doc)
     assert render(_DURABLE.check(validate_records(doc)), "text") == render(Checker().check(validate_records(doc)), "text")
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32), size=st.integers(0, 60), as_of_days=st.floats(0, 70))
+def test_period_figures_agree_with_the_findings(seed: int, size: int, as_of_days: float) -> None:
+    report = _DURABLE.check(validate_records(document(seed, size, as_of_days)))
+    for rule in ("first-response", "registration", "resolution", "feedback", "archive"):
+        for outcome in ("late", "overdue"):
+            found = sum(1 for f in report.findings if f.rule == rule and f.outcome == outcome)
+            counted = sum(getattr(p.deadlines[rule], outcome) for p in report.periods)
+            assert found == counted, (rule, outcome)
+    assert sum(p.complaints for p in report.periods) == report.summary.checked["complaints"]
