@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 import orjson
 
-__all__ = ["Finding", "LOADERS", "load", "findings", "run"]
+__all__ = ["LOADERS", "Finding", "findings", "load", "run"]
 
 Finding = tuple[int, str, str, str]  # (obligation, rule, subject id, outcome)
 
@@ -156,17 +156,17 @@ def _load_orjson(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     paused = [(c["id"], p.get("from"), p.get("to")) for c in complaints if c.get("pauses") for p in c["pauses"]]
     con.execute(f"CREATE OR REPLACE TEMP TABLE src_complaints ({', '.join(f'{n} VARCHAR' for n in names)})")
     con.execute('CREATE OR REPLACE TEMP TABLE src_pauses (complaint_id VARCHAR, "from" VARCHAR, "to" VARCHAR)')
-    for name, rows, fields in (("src_complaints", complaints, names), ("src_pauses", paused, None)):
-        if not rows:
-            continue
-        if fields is None:  # tuples
-            columns = {f"c{i}": np.array([row[i] for row in rows], dtype=object) for i in range(3)}
-        else:
-            columns = {f"c{i}": np.array([row.get(field) for row in rows], dtype=object) for i, field in enumerate(fields)}
-        con.register("np_rows", columns)
-        con.execute(f"INSERT INTO {name} SELECT {', '.join(f'CAST(c{i} AS VARCHAR)' for i in range(len(columns)))} FROM np_rows")
-        con.unregister("np_rows")
-        del columns
+    columns: dict[str, list[list[Any]]] = {
+        "src_complaints": [[c.get(name) for c in complaints] for name in names],
+        "src_pauses": [list(column) for column in zip(*paused)],
+    }
+    for name, table_columns in columns.items():
+        if table_columns and table_columns[0]:
+            con.register("np_rows", {f"c{i}": np.array(column, dtype=object) for i, column in enumerate(table_columns)})
+            casts = ", ".join(f"CAST(c{i} AS VARCHAR)" for i in range(len(table_columns)))
+            con.execute(f"INSERT INTO {name} SELECT {casts} FROM np_rows")
+            con.unregister("np_rows")
+    del columns
 
     def table(name: str, ddl: str, rows: list[tuple[Any, ...]]) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({ddl})")

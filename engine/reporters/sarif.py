@@ -81,7 +81,8 @@ def _result(finding: Finding, rule_index: int, uri: str) -> dict[str, Any]:
         "message": {"text": finding.message},
         "locations": [
             {
-                "physicalLocation": {"artifactLocation": {"uri": uri, "index": 0}},
+                # GitHub code scanning wants a region; a record has no line of its own, so line 1.
+                "physicalLocation": {"artifactLocation": {"uri": uri, "index": 0}, "region": {"startLine": 1}},
                 "logicalLocations": [{"name": subject.id, "fullyQualifiedName": subject_path(subject.type, subject.id), "kind": "object"}],
             }
         ],
