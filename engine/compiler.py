@@ -48,7 +48,7 @@ class CompiledRule:
     record_fields: tuple[str, ...] = ()  # record fields copied into the fact as r_<field>
     items: tuple[str, ...] = ()  # required fields / required items / channel kinds, in order
     due_days: Optional[int] = None
-    applies: Optional[Expr] = None  # a deadline's scope (subject, term, `when`), for the period figures
+    applies: Optional[Expr] = None  # a deadline's own `when`, for the period figures (None: always)
 
     def field(self, name: str) -> str:
         """This rule's name for a per-rule fact field (`due` → `due_3`)."""
@@ -115,7 +115,7 @@ def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
             "overdue": And((*scope, Cmp("obs", "missing"), Cmp("asof", "gt", Ref("due")))),
             "at_risk": And((*scope, Cmp("obs", "missing"), Cmp("asof", "lte", Ref("due")), Cmp("asof", "gte", Ref("risk")))),
         }
-        applies = _normal({"applies": And(tuple(scope))}, slot)["applies"]
+        applies = _normal({"applies": from_rule(rule.when)}, slot)["applies"] if rule.when is not None else None
         return CompiledRule(rule, slot, _normal(outcomes, slot), record_fields, due_days=due_days, applies=applies)
 
     if isinstance(rule, RequiredRule):

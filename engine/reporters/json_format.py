@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from engine.findings import Report
 from engine.reporters.jsonl import finding_document
@@ -18,4 +18,5 @@ def render(report: Report) -> str:
         if document["summary"][key] is None:
             del document["summary"][key]
     document["findings"] = [finding_document(f) for f in report.findings]
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # orjson writes what json.dumps(indent=2, ensure_ascii=False) writes, several times faster.
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
