@@ -9,6 +9,7 @@ beyond the fact (`Context`) are worked out only for the facts that matched.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from obligations.rulebook import ContainsRule, Deadline, DeadlineRule, EveryPeri
 from engine.compiler import CompiledRule, Program
 
 _MICRO = timedelta(microseconds=1)
+_LONGEST_TEXT = 1000
 Record = Union[Complaint, Evaluation, Report, Disclosure]
 
 
@@ -301,7 +303,14 @@ class FactBuilder:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, str):
-            return value if value.strip() else None
+            # Surrounding blanks are an export's noise, not a different purpose or status.
+            value = value.strip()
+            if len(value) > _LONGEST_TEXT:
+                # durable_rules takes string lengths modulo 65,536: a long text could compare
+                # equal to a short literal. Its head plus a digest keeps every comparison a rule
+                # can make with a literal shorter than the head.
+                value = value[:_LONGEST_TEXT] + "#" + hashlib.sha256(value.encode()).hexdigest()
+            return value or None
         if isinstance(value, (list, dict)):
             return len(value) or None
         return value

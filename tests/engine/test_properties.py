@@ -97,3 +97,14 @@ def test_period_figures_agree_with_the_findings(seed: int, size: int, as_of_days
             counted = sum(getattr(p.deadlines[rule], outcome) for p in report.periods)
             assert found == counted, (rule, outcome)
     assert sum(p.complaints for p in report.periods) == report.summary.checked["complaints"]
+
+
+def test_a_text_past_durable_rules_length_limit_still_compares_right() -> None:
+    # durable_rules takes string lengths modulo 65,536: "contract" followed by 65,536 more
+    # characters would read as "contract" there, and the breach would be lost.
+    doc = document(1, 0, 30)
+    doc["disclosures"] = [{"id": "D-1", "party": "A", "information": "x", "purpose": "contract" + " " * 65536, "at": "2026-10-05T10:00:00+08:00"},
+                          {"id": "D-2", "party": "A", "information": "x", "purpose": "contract" + "x" * 65536, "at": "2026-10-05T10:00:00+08:00"}]
+    durable = _DURABLE.check(validate_records(doc))
+    assert durable == _PLAIN.check(validate_records(doc))
+    assert [f.subject.id for f in durable.findings if f.rule == "disclosure-purpose"] == ["D-2"]  # D-1 is "contract" with blanks
