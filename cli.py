@@ -70,9 +70,10 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("--strict-waivers", is_flag=True, help="A waiver that matched nothing fails the gate.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="A JSON report of an earlier run: fail only on findings not in it.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write this run's findings as a baseline file.")
+@click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document (a JSON Lines stream uses one); the report is the same for any number.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
 def main(records: str, formats: list, as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path], terms_file: Optional[Path],
-         waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path], write_baseline: Optional[Path], output: Optional[Path]) -> None:
+         waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path], write_baseline: Optional[Path], jobs: int, output: Optional[Path]) -> None:
     """Check exported RECORDS against the contract's rules: a JSON document, JSON Lines (.jsonl,
     read as a stream), either gzipped (.gz), or - for standard input."""
     to_terminal = output is None and any(path is None for _, path in formats)
@@ -86,7 +87,7 @@ def main(records: str, formats: list, as_of: Optional[datetime], fail_on: str, l
         baseline = load_baseline(baseline_file) if baseline_file else None
         with _progress(records, to_terminal) as progress:
             export = open_records(records, progress)
-            report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records)  # type: ignore[arg-type]
+            report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records, jobs=jobs)  # type: ignore[arg-type]
         if waivers is not None:
             report = apply_waivers(report, waivers, waiver_day(report))
         if baseline is not None:

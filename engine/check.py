@@ -13,7 +13,8 @@ from obligations.terms import Terms, load_terms
 from engine.assemble import finding
 from engine.compiler import Program, compile_program
 from engine.facts import FactBuilder
-from engine.findings import Report, RuleInfo, RulebookRef, summarise
+from engine.findings import Finding, Report, RuleInfo, RulebookRef, summarise
+from engine.parallel import judge_complaints, shares
 from engine.runtime import DurableRuntime
 from engine.statistics import Figures
 
@@ -35,11 +36,12 @@ class Checker:
             for r in self.program.rulebook.rules
         ]
 
-    def check(self, records: Records | RecordStream, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>") -> Report:
+    def check(self, records: Records | RecordStream, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
-        has been read to the end, and nothing judged from it is returned.
+        has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
+        complaints of in-memory `Records` in that many processes (a stream stays in one).
         """
         contract = records.contract
         assert contract is not None  # a RecordStream without one has raised already
@@ -49,9 +51,16 @@ class Checker:
             moment = moment.replace(tzinfo=zone)
         builder = FactBuilder(self.program, contract, moment)
         figures = Figures(self.program, contract, moment)
-        findings = [
+        findings: list[Finding] = []
+        facts = builder.facts(records)
+        if jobs > 1 and isinstance(records, Records) and len(shares(len(records.complaints), jobs)) > 1:
+            findings, figures, builder.checked["complaints"] = judge_complaints(
+                self.program, type(self.runtime), contract, moment, lang, records.complaints, jobs
+            )
+            facts = builder.other_facts(records)
+        findings += [
             finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
-            for compiled, outcome, fact, subject in self.runtime.run(figures.observe(builder.facts(records)))
+            for compiled, outcome, fact, subject in self.runtime.run(figures.observe(facts))
         ]
         if isinstance(records, RecordStream):
             records.finish()

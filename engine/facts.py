@@ -138,10 +138,18 @@ class FactBuilder:
         Complaints are read first and once, so a stream can hand them on one by one; the other
         lists are read after them, when a stream has them all.
         """
-        for complaint in export.complaints:
+        yield from self.complaint_facts(export.complaints)
+        yield from self.other_facts(export)
+
+    def complaint_facts(self, complaints: Iterable[Complaint]) -> Iterator[tuple[dict, SubjectRef]]:
+        """The facts of complaints that exist at `as_of` (any share of them: see engine.parallel)."""
+        for complaint in complaints:
             if complaint.received_at <= self.as_of:
                 self.checked["complaints"] += 1
                 yield self._complaint(complaint)
+
+    def other_facts(self, export: Export) -> Iterator[tuple[dict, SubjectRef]]:
+        """The facts of everything but complaints: evaluations, reports, disclosures, periods, channel kinds."""
         for name in ("evaluations", "reports", "channels"):
             self.checked[name] = len(getattr(export, name))
         for subject, items in (("evaluation", export.evaluations), ("report", export.reports)):

@@ -73,6 +73,16 @@ class Figures:
             self._satisfaction[index][0] += 1
             self._satisfaction[index][1] += complaint.satisfaction
 
+    def merge(self, other: "Figures") -> None:
+        """Add the figures another process took of its share of the same check's complaints."""
+        for i in range(len(self._periods)):
+            self._count[i] += other._count[i]
+            for rule, tally in other._tally[i].items():
+                self._tally[i][rule] = [a + b for a, b in zip(self._tally[i][rule], tally)]
+            self._response[i].extend(other._response[i])
+            self._resolution[i].extend(other._resolution[i])
+            self._satisfaction[i] = [a + b for a, b in zip(self._satisfaction[i], other._satisfaction[i])]
+
     def result(self) -> list[PeriodFigures]:
         return [self._period(i, first, last) for i, (first, last) in enumerate(self._periods)]
 
