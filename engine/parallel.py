@@ -9,6 +9,7 @@ to a one-process check.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Sequence
 from datetime import datetime
@@ -42,12 +43,16 @@ def judge_complaints(
     """Findings, period figures and the number checked, for `complaints`, on up to `jobs` processes."""
     context = multiprocessing.get_context("fork")  # the children inherit the records: nothing to copy
     workers = []
+    # Without this the children's garbage collector writes to every inherited object's header,
+    # and copy-on-write then copies all the records into each child.
+    gc.freeze()
     for start, end in shares(len(complaints), jobs):
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=_work, args=(program, runtime, contract, as_of, lang, complaints, start, end, sender), daemon=True)
         process.start()
         sender.close()
         workers.append((process, receiver))
+    gc.unfreeze()
     findings: list[Finding] = []
     figures = Figures(program, contract, as_of)
     checked = 0
