@@ -33,6 +33,7 @@ from obligations.terms import Terms, UrgencyTable, default_limit_names
 from obligations.yamlsrc import did_you_mean
 
 from engine.conditions import And, Cmp, Expr, Or, Ref, from_rule, normal
+from engine.conditions import fields as _fields
 
 SUBJECT_MODELS = {"complaint": Complaint, "evaluation": Evaluation, "report": Report, "disclosure": Disclosure, "channel_kind": Channel}
 
@@ -75,6 +76,7 @@ def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
             compiled.append(_compile(rule, terms, slot))
         except _Bad as bad:
             problems.append(Problem(f"rule {rule.id}", str(bad)))
+    problems += _engine_limits(compiled)
     if problems:
         raise RulebookError(rulebook.id, problems)
     used = {r.rule.limit for r in compiled if isinstance(r.rule, DeadlineRule)}
@@ -83,6 +85,29 @@ def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
     if unused:
         raise TermsError("terms", [Problem(f"limits.{name}", f"no rule uses this limit{did_you_mean(name, used)}; limits the rules use: {', '.join(sorted(used))}") for name in unused])
     return Program(rulebook, terms, tuple(compiled))
+
+
+# durable_rules' fixed table sizes (shared/design/DURABLE_RULES.md): past them it errs or crashes.
+MAX_RULES_ON_ONE_TEST = 255  # engine rules sharing one identical test (`t == complaint`): segfault at 256
+MAX_PROPERTIES = 253  # properties of one message: error 302
+_POSTED = ("sid", "id", "f")  # what the runtime adds to every fact
+
+
+def _engine_limits(compiled: list[CompiledRule]) -> list[Problem]:
+    """Refuse a rulebook the engine cannot hold, before any record reaches it."""
+    problems = []
+    # Every outcome rule tests `in_term == true`, whatever its subject.
+    engine_rules = sum(len(c.outcomes) for c in compiled)
+    if engine_rules >= MAX_RULES_ON_ONE_TEST:
+        problems.append(Problem("rulebook", f"{engine_rules} outcome rules share one test; durable_rules holds at most {MAX_RULES_ON_ONE_TEST - 1}"))
+    for subject in sorted({c.rule.subject for c in compiled}):
+        rules = [c for c in compiled if c.rule.subject == subject]
+        fields = set(SHARED) | set(_POSTED) | {f for c in rules for f in c.record_fields}
+        for c in rules:
+            fields |= {f for expr in c.outcomes.values() for f in _fields(expr)}
+        if len(fields) > MAX_PROPERTIES:
+            problems.append(Problem(f"subject {subject}", f"its facts would carry {len(fields)} properties; durable_rules takes at most {MAX_PROPERTIES}"))
+    return problems
 
 
 class _Bad(Exception):

@@ -122,3 +122,17 @@ def test_terms_override_only_what_they_name(tmp_path: Path) -> None:
     assert str(terms.limit_for("registration", None)) == "12h"
     assert terms.evaluation.due_days == 5 and terms.evaluation.covers == ["satisfaction", "efficiency", "quality"]
     assert str(terms.limit_for("first_response", "urgent")) == "2h"
+
+
+def test_a_rulebook_past_durable_rules_table_sizes_is_refused(tmp_path: Path) -> None:
+    # 90 deadline rules make 270 engine rules share the test `in_term == true`, where
+    # durable_rules segfaults at 256; their facts would also pass its 253 properties.
+    # Refused when compiled, before any record.
+    rule = (RULES / "complaints.yaml").read_text(encoding="utf-8")
+    block = rule[rule.index("  - id: registration"):rule.index("  - id: classification")]
+    body = "".join(block.replace("id: registration", f"id: registration-{i}") for i in range(90))
+    (tmp_path / "many.yaml").write_text('section: "1"\ntitle: {zh: 多, en: Many}\nrules:\n' + body, encoding="utf-8")
+    with pytest.raises(RulebookError) as raised:
+        Checker(load_rulebook(tmp_path), load_terms())
+    assert "270 outcome rules share one test; durable_rules holds at most 254" in str(raised.value)
+    assert "properties; durable_rules takes at most 253" in str(raised.value)
