@@ -21,7 +21,7 @@ from obligations.records import Complaint, Contract
 from obligations.rulebook import DeadlineRule
 
 from engine.compiler import Program
-from engine.conditions import holds
+from engine.conditions import Expr, fields, holds
 from engine.findings import DeadlineFigures, PeriodFigures, Spread
 
 T = TypeVar("T")
@@ -37,10 +37,16 @@ class Figures:
         self._starts = [micros(datetime.combine(first, time(), zone).astimezone(timezone.utc)) for first, _ in self._periods]
         self._ends = [micros(datetime.combine(last + timedelta(days=1), time(), zone).astimezone(timezone.utc)) for _, last in self._periods]
         self._asof = micros(as_of)
-        self._deadlines = [(c.rule.id, c.field("due"), c.field("obs"), c.applies) for c in program.by_subject("complaint") if isinstance(c.rule, DeadlineRule)]
+        self._deadlines = [
+            (c.rule.id, c.field("due"), c.field("obs"), c.applies, tuple(sorted(fields(c.applies))) if c.applies else ())
+            for c in program.by_subject("complaint")
+            if isinstance(c.rule, DeadlineRule)
+        ]
+        # A `when` reads a few record fields with few values (a status): decide each once.
+        self._applies: dict[tuple, bool] = {}
         n = len(self._periods)
         self._count = [0] * n
-        self._tally = [{rule: [0, 0, 0, 0] for rule, *_ in self._deadlines} for _ in range(n)]
+        self._tally = [{deadline[0]: [0, 0, 0, 0] for deadline in self._deadlines} for _ in range(n)]
         self._response = [array("q") for _ in range(n)]
         self._resolution = [array("q") for _ in range(n)]
         self._satisfaction = [[0, 0] for _ in range(n)]
@@ -59,19 +65,30 @@ class Figures:
         if index < 0 or received >= self._ends[index]:
             return  # outside the term
         self._count[index] += 1
-        for rule, due_key, obs_key, applies in self._deadlines:
+        for rule, due_key, obs_key, applies, reads in self._deadlines:
             due = fact.get(due_key)
-            if due is None or (applies is not None and not holds(applies, fact)):
+            if due is None or (applies is not None and not self._owed(rule, applies, reads, fact)):
                 continue  # not started by as_of, or not owed (a withdrawn complaint's resolution)
             observed = fact.get(obs_key)
             state = 3 if observed is None and self._asof <= due else 2 if observed is None else 0 if observed <= due else 1
             self._tally[index][rule][state] += 1
         for at, values in ((complaint.first_response_at, self._response), (complaint.resolved_at, self._resolution)):
-            if at is not None and micros(at) <= self._asof:
-                values[index].append((micros(at) - received) // 1_000_000)
+            if at is not None:
+                at_us = micros(at)
+                if at_us <= self._asof:
+                    values[index].append((at_us - received) // 1_000_000)
         if complaint.satisfaction is not None:
             self._satisfaction[index][0] += 1
             self._satisfaction[index][1] += complaint.satisfaction
+
+    def _owed(self, rule: str, applies: Expr, reads: tuple[str, ...], fact: dict) -> bool:
+        key = (rule, *(fact.get(name) for name in reads))
+        owed = self._applies.get(key)
+        if owed is None:
+            owed = holds(applies, fact)
+            if len(self._applies) < 10_000:  # a `when` on a many-valued field is simply not cached
+                self._applies[key] = owed
+        return owed
 
     def merge(self, other: "Figures") -> None:
         """Add the figures another process took of its share of the same check's complaints."""
