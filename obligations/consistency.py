@@ -32,13 +32,7 @@ class Consistency:
     def record(self, name: str, index: int, record: object, where: str = "") -> list[Problem]:
         """Problems of `name[index]`; `where` prefixes the path (a JSON Lines line number)."""
         path = f"{where}{name}[{index}]"
-        problems = []
-        first = self._first.setdefault(name, {})
-        record_id = record.id  # type: ignore[attr-defined]
-        if record_id in first:
-            problems.append(Problem(f"{path}.id", f"duplicate id {record_id!r} (first at {name}[{first[record_id]}])"))
-        else:
-            first[record_id] = index
+        problems = self.identify(name, index, record.id, where)  # type: ignore[attr-defined]
         if isinstance(record, Complaint):
             problems += _complaint(path, record, self.zone)
         elif isinstance(record, Channel):
@@ -52,6 +46,16 @@ class Consistency:
             elif record.evaluation is not None:
                 self._references.append((index, record.evaluation))
         return problems
+
+    def identify(self, name: str, index: int, record_id: object, where: str = "") -> list[Problem]:
+        """A duplicate id is a problem even when the record is invalid otherwise: say both."""
+        if not isinstance(record_id, str):
+            return []
+        first = self._first.setdefault(name, {})
+        if record_id in first:
+            return [Problem(f"{where}{name}[{index}].id", f"duplicate id {record_id!r} (first at {name}[{first[record_id]}])")]
+        first[record_id] = index
+        return []
 
     def finish(self) -> list[Problem]:
         """The checks that need every record: a report may name an evaluation listed after it."""

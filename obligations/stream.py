@@ -167,6 +167,7 @@ class RecordStream:
             item = model.model_validate(record, context={"zone": self._zone})
         except ValidationError as error:
             self.problems += [_at_line(number, error_problem(e, (name, index))) for e in error.errors()]
+            self.problems += self._consistency.identify(name, index, record.get("id"), where=f"line {number}: ")
             return None
         self.problems += self._consistency.record(name, index, item, where=f"line {number}: ")
         return item

@@ -117,3 +117,17 @@ def test_jsonl_lines_that_are_not_records() -> None:
 def test_jsonl_without_a_contract() -> None:
     with pytest.raises(InputError, match='no record with "type": "contract"'):
         parse_records_jsonl(json.dumps({"type": "complaint", "id": "C", "received_at": C, "status": "open"}))
+
+
+def test_errors_of_different_records_are_told_together() -> None:
+    doc = merge(BASE, {})
+    doc["complaints"] = [
+        {"id": "C1", "received_at": C, "status": "gone"},
+        {"id": "C1", "received_at": C, "registered_at": "2026-10-03T08:00:00+08:00", "status": "open"},
+    ]
+    with pytest.raises(InputError) as raised:
+        validate_records(doc)
+    text = str(raised.value)
+    assert "complaints[0].status" in text
+    assert "complaints[1].id: duplicate id 'C1' (first at complaints[0])" in text
+    assert "complaints[1].registered_at" in text
