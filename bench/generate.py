@@ -115,7 +115,7 @@ def _epoch(day: date) -> int:
 
 
 def _parse_instant(text: str) -> int:
-    moment = datetime.fromisoformat(text)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))  # Python 3.10 reads no "Z"
     if moment.tzinfo is None:  # as RECORDS.md reads it: in the contract zone
         moment = moment.replace(tzinfo=timezone(timedelta(seconds=ZONE_OFFSET)))
     return int(moment.timestamp())

@@ -93,9 +93,26 @@ MAX_PROPERTIES = 253  # properties of one message: error 302
 _POSTED = ("sid", "id", "f")  # what the runtime adds to every fact
 
 
+# Fields every fact of a rule carries whenever its slot is used (see engine.facts.NOT_STARTED):
+# the only ones a comparison may take its other side from, since durable_rules reads garbage
+# for an absent `{"$m": field}`.
+ALWAYS_PRESENT = frozenset({"asof", "due", "risk", "end"})
+
+
+def _refs(expr: Expr) -> set[str]:
+    if isinstance(expr, Cmp):
+        return {expr.value.field} if isinstance(expr.value, Ref) else set()
+    return set().union(*(_refs(item) for item in expr.items))  # type: ignore[union-attr]
+
+
 def _engine_limits(compiled: list[CompiledRule]) -> list[Problem]:
     """Refuse a rulebook the engine cannot hold, before any record reaches it."""
     problems = []
+    for c in compiled:
+        for expr in c.outcomes.values():
+            for name in _refs(expr):
+                if name != "asof" and name.rsplit("_", 1)[0] not in ALWAYS_PRESENT:
+                    problems.append(Problem(f"rule {c.rule.id}", f"compares with {name}, which a fact may lack"))
     # Every outcome rule tests `in_term == true`, whatever its subject.
     engine_rules = sum(len(c.outcomes) for c in compiled)
     if engine_rules >= MAX_RULES_ON_ONE_TEST:

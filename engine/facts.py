@@ -25,6 +25,10 @@ from obligations.rulebook import ContainsRule, Deadline, DeadlineRule, EveryPeri
 from engine.compiler import CompiledRule, Program
 
 _MICRO = timedelta(microseconds=1)
+# The `due` and `risk` of a deadline that has not started by as_of. durable_rules reads garbage
+# when a comparison's other field (`{"$m": "due_3"}`) is absent from the fact, so a deadline's
+# fields are always there; this value makes every outcome test on them false.
+NOT_STARTED = 2**53 - 1
 _LONGEST_TEXT = 1000
 Record = Union[Complaint, Evaluation, Report, Disclosure]
 
@@ -205,7 +209,8 @@ class FactBuilder:
                 continue
             start = getattr(complaint, deadline.from_)
             if start is None or start > as_of:
-                continue  # the obligation has not started by as_of
+                fact[plan.due_key] = fact[plan.risk_key] = NOT_STARTED
+                continue
             if plan.wall is not None:
                 # The hot path: calendar time in integer microseconds, no datetime arithmetic.
                 limit_us, risk_us = plan.wall[urgency if len(plan.wall) > 1 else None]

@@ -22,6 +22,7 @@ from obligations.rulebook import DeadlineRule
 
 from engine.compiler import Program
 from engine.conditions import Expr, fields, holds
+from engine.facts import NOT_STARTED
 from engine.findings import DeadlineFigures, PeriodFigures, Spread
 
 T = TypeVar("T")
@@ -67,7 +68,7 @@ class Figures:
         self._count[index] += 1
         for rule, due_key, obs_key, applies, reads in self._deadlines:
             due = fact.get(due_key)
-            if due is None or (applies is not None and not self._owed(rule, applies, reads, fact)):
+            if due is None or due == NOT_STARTED or (applies is not None and not self._owed(rule, applies, reads, fact)):
                 continue  # not started by as_of, or not owed (a withdrawn complaint's resolution)
             observed = fact.get(obs_key)
             state = 3 if observed is None and self._asof <= due else 2 if observed is None else 0 if observed <= due else 1

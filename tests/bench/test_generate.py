@@ -60,7 +60,7 @@ RESOLUTION = {"urgent": DAY, "high": 3 * DAY, "normal": 7 * DAY, "low": 15 * DAY
 
 
 def _t(text: str) -> float:
-    moment = datetime.fromisoformat(text)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))  # Python 3.10 reads no "Z"
     return (moment if moment.tzinfo else moment.replace(tzinfo=CHINA)).timestamp()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine import Checker, validate_records
@@ -25,6 +25,9 @@ def _json(checker: Checker, doc: dict) -> str:
 
 @SETTINGS
 @given(seed=st.integers(0, 2**32), size=st.integers(0, 60), as_of_days=st.floats(0, 70))
+# A complaint whose feedback had not started: durable_rules compared with its absent `due` and
+# (on Python 3.10 builds) found it both at risk and overdue. Facts now always carry a deadline's fields.
+@example(seed=0, size=30, as_of_days=1.0)
 def test_durable_rules_and_the_plain_evaluator_agree(seed: int, size: int, as_of_days: float) -> None:
     doc = document(seed, size, as_of_days)
     assert _json(_DURABLE, doc) == _json(_PLAIN, doc)
