@@ -8,7 +8,9 @@ from typing import Optional
 
 from obligations.durations import describe_limit, describe_seconds
 
-from engine.facts import Context, instant
+from obligations.clock import from_micros
+
+from engine.facts import Context
 from engine.findings import DateRange, Evidence, Finding, Subject
 
 _UNCLASSIFIED = {"en": "{urgency}, unclassified", "zh": "未分类，按{urgency}"}
@@ -25,9 +27,9 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
     shown_zone = getattr(clock, "zone", zone) if working else zone
     rule_fields = context.rule
     due_us, observed_us = fact.get(rule_fields.field("due")), fact.get(rule_fields.field("obs"))
-    due = instant(due_us + (1 if context.end_of_day else 0), shown_zone) if due_us is not None else None
-    observed = instant(observed_us, shown_zone) if observed_us is not None else None
-    as_of = instant(fact["asof"], shown_zone)
+    due = from_micros(due_us + (1 if context.end_of_day else 0), shown_zone) if due_us is not None else None
+    observed = from_micros(observed_us, shown_zone) if observed_us is not None else None
+    as_of = from_micros(fact["asof"], shown_zone)
     delay: Optional[timedelta] = None
     working_delay: Optional[timedelta] = None
     if due is not None and outcome in ("late", "overdue"):

@@ -43,10 +43,6 @@ class Export(Protocol):
     disclosures: list[Disclosure]
 
 
-def instant(value: int, zone: tzinfo) -> datetime:
-    return from_micros(value, zone)
-
-
 @dataclass(frozen=True)
 class SubjectRef:
     """The subject a fact is about: enough to describe any rule's finding on it afterwards."""
@@ -176,7 +172,7 @@ class FactBuilder:
         record = subject.record
         party = getattr(record, "party", rule.party) if rule.party == "subject" else rule.party
         if subject.type == "period":
-            start = instant(fact[compiled.field("end")], self.zone)
+            start = from_micros(fact[compiled.field("end")], self.zone)
             return Context(compiled, "period", subject.id, party, WallClock(self.zone), start=start, end_of_day=True)
         if subject.type == "channel_kind":
             return Context(compiled, "channel_kind", subject.id, party, gaps=subject.gaps)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
+from typing import Optional
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from obligations.consistency import Consistency, inconsistencies
 from obligations.errors import InputError, Problem
-from obligations.records import DEFAULT_TIMEZONE, Channel, Complaint, Disclosure, Evaluation, Records, Report
-
-_LISTS = {"channels": Channel, "complaints": Complaint, "evaluations": Evaluation, "reports": Report, "disclosures": Disclosure}
+from obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Records
 
 
 def parse_records(text: str, source: str = "<records>") -> Records:
@@ -52,8 +52,8 @@ def validate_records(document: object, source: str = "<records>") -> Records:
 
 
 def _every_problem(document: dict, source: str, zone: ZoneInfo) -> Records:
-    lists = {name: document.get(name) for name in _LISTS}
-    shell = {key: value for key, value in document.items() if key not in _LISTS}
+    lists = {name: document.get(name) for name in RECORD_LISTS}
+    shell = {key: value for key, value in document.items() if key not in RECORD_LISTS}
     problems: list[Problem] = []
     try:
         records = Records.model_validate(shell, context={"zone": zone})
@@ -62,7 +62,7 @@ def _every_problem(document: dict, source: str, zone: ZoneInfo) -> Records:
         records = None
     consistency = Consistency(records.contract.zone if records is not None else zone)
     valid: dict[str, list] = {}
-    for name, model in _LISTS.items():
+    for name in RECORD_LISTS:
         items = lists[name]
         valid[name] = []
         if items is None:
@@ -71,18 +71,30 @@ def _every_problem(document: dict, source: str, zone: ZoneInfo) -> Records:
             problems.append(Problem(name, f"expected a list, got {type(items).__name__}"))
             continue
         for index, raw in enumerate(items):
-            try:
-                item = model.model_validate(raw, context={"zone": zone})
-            except ValidationError as error:
-                problems += [error_problem(e, (name, index)) for e in error.errors()]
-                problems += consistency.identify(name, index, raw.get("id") if isinstance(raw, dict) else None)
-                continue
-            valid[name].append(item)
-            problems += consistency.record(name, index, item)
+            item, found = checked_record(name, index, raw, zone, consistency)
+            problems += found
+            if item is not None:
+                valid[name].append(item)
     problems += consistency.finish()
     if problems or records is None:
         raise InputError(source, problems)
     return records.model_copy(update=valid)
+
+
+def checked_record(name: str, index: int, raw: object, zone: tzinfo, consistency: Consistency, where: str = "") -> tuple[Optional[BaseModel], list[Problem]]:
+    """One record of list `name`: validated, and checked against the records seen before it.
+
+    An invalid record's id still counts, so a duplicate of it is told too. `where` prefixes
+    every path (a JSON Lines line number).
+    """
+    try:
+        item = RECORD_LISTS[name].model_validate(raw, context={"zone": zone})
+    except ValidationError as error:
+        record_id = raw.get("id") if isinstance(raw, dict) else None
+        problems = [error_problem(e, (name, index)) for e in error.errors()]
+        problems = [Problem(f"{where}{p.where}", p.message) for p in problems] if where else problems
+        return None, problems + consistency.identify(name, index, record_id, where)
+    return item, consistency.record(name, index, item, where)
 
 
 def _zone_of(document: dict) -> ZoneInfo:

@@ -155,3 +155,13 @@ class Records(_Record):
     evaluations: Annotated[list[Evaluation], BeforeValidator(_null_is_empty)] = Field(default_factory=list)
     reports: Annotated[list[Report], BeforeValidator(_null_is_empty)] = Field(default_factory=list)
     disclosures: Annotated[list[Disclosure], BeforeValidator(_null_is_empty)] = Field(default_factory=list)
+
+
+# The lists of an export and the record each holds, in the order the format gives them.
+RECORD_LISTS: dict[str, type[_Record]] = {
+    "channels": Channel,
+    "complaints": Complaint,
+    "evaluations": Evaluation,
+    "reports": Report,
+    "disclosures": Disclosure,
+}

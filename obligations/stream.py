@@ -20,16 +20,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from obligations.consistency import Consistency
 from obligations.errors import InputError, Problem
-from obligations.loading import error_problem
-from obligations.records import DEFAULT_TIMEZONE, Channel, Complaint, Contract, Disclosure, Evaluation, Instant, Records, Report
+from obligations.loading import checked_record, error_problem
+from obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Channel, Complaint, Contract, Disclosure, Evaluation, Instant, Records, Report
 
-LISTS: dict[str, tuple[str, type[BaseModel]]] = {
-    "channel": ("channels", Channel),
-    "complaint": ("complaints", Complaint),
-    "evaluation": ("evaluations", Evaluation),
-    "report": ("reports", Report),
-    "disclosure": ("disclosures", Disclosure),
-}
+# A line's `type` → the list of the export it belongs to.
+LISTS: dict[str, str] = {name[:-1]: name for name in RECORD_LISTS}
 MAX_LISTED = 1000  # problems listed in full; past that, counted
 _INSTANT = TypeAdapter(Instant)
 
@@ -49,7 +44,7 @@ class RecordStream:
         self.reports: list[Report] = []
         self.disclosures: list[Disclosure] = []
         self._held: list[tuple[int, dict]] = []  # complaints met before the contract line
-        self._count = {name: 0 for name, _ in LISTS.values()}
+        self._count = dict.fromkeys(RECORD_LISTS, 0)
         self._zone = ZoneInfo(DEFAULT_TIMEZONE)
         self._consistency = Consistency(self._zone)
         self._contract_line: Optional[int] = None
@@ -135,7 +130,7 @@ class RecordStream:
         elif kind in LISTS:
             item = self._validate(number, kind, record)
             if item is not None:
-                getattr(self, LISTS[kind][0]).append(item)
+                getattr(self, LISTS[kind]).append(item)
         else:
             allowed = ", ".join(["contract", *LISTS])
             self.problems.append(Problem(f"line {number}.type", f"expected one of {allowed}, got {kind!r}"))
@@ -160,16 +155,11 @@ class RecordStream:
                 self.problems += [_at_line(number, error_problem(e, ("as_of",))) for e in error.errors()]
 
     def _validate(self, number: int, kind: str, record: dict[str, Any]) -> Optional[BaseModel]:
-        name, model = LISTS[kind]
+        name = LISTS[kind]
         index = self._count[name]
         self._count[name] += 1
-        try:
-            item = model.model_validate(record, context={"zone": self._zone})
-        except ValidationError as error:
-            self.problems += [_at_line(number, error_problem(e, (name, index))) for e in error.errors()]
-            self.problems += self._consistency.identify(name, index, record.get("id"), where=f"line {number}: ")
-            return None
-        self.problems += self._consistency.record(name, index, item, where=f"line {number}: ")
+        item, problems = checked_record(name, index, record, self._zone, self._consistency, f"line {number}: ")
+        self.problems += problems
         return item
 
 
