@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Optional
+from typing import Any, NoReturn, Optional
 
 import click
 
-from engine import CheckError, Checker, Problem, load_rulebook, load_terms, open_records
-from engine.baseline import apply_baseline, baseline_document, load_baseline
-from engine.reporters import RENDERERS
-from engine.waivers import apply_waivers, waiver_day
-from obligations.sources import input_size
-from obligations.waivers import WaiverError, check_waivers_against, load_waivers
+from check_compliance import Checker, CheckError, Gate, Problem, load_rulebook, load_terms, open_records
+from check_compliance.engine.baseline import baseline_document
+from check_compliance.engine.reporters import RENDERERS
+from check_compliance.engine.versions import version_text
+from check_compliance.obligations.sources import input_size
 
 PROGRESS_FROM_BYTES = 50_000_000
 EXAMPLES = """
@@ -35,6 +36,36 @@ Exit codes:
   1  at least one such finding (or, with --strict-waivers, a waiver that matched nothing)
   2  the check could not be made (bad arguments, records, rules, terms, waivers or baseline)
 """
+
+
+class _Commands(click.Group):
+    """`check-compliance RECORDS ...` checks; `check-compliance COMMAND ...` runs another command.
+
+    The check is the command people type, so it needs no name: anything that is not the name of
+    another command is the records of a check.
+    """
+
+    default = "check"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] in ("-h", "--help"):
+            # `check-compliance --help` is the help of the command people type.
+            args = [self.default, *args]
+        elif args[0] not in self.commands and args[0] not in ("-V", "--version"):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit(0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, add_help_option=False)
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show this package's, durable_rules' and the rulebook's versions.")
+def main() -> None:
+    """Check exported records against the contract's rules."""
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[datetime]:
@@ -58,7 +89,7 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     return outputs
 
 
-@click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@main.command("check", epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("records")
 @click.option("--format", "formats", multiple=True, callback=_formats, metavar="NAME[:FILE]", help=f"Report format, repeatable: {', '.join(sorted(RENDERERS))}; NAME:FILE writes that view to FILE. Default: text.")
 @click.option("--as-of", callback=_as_of, metavar="INSTANT", help="Judge the world as it stood then (overrides the records' as_of). Offset-less: the contract's zone.")
@@ -72,26 +103,21 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write this run's findings as a baseline file.")
 @click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document (a JSON Lines stream uses one); the report is the same for any number.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
-def main(records: str, formats: list, as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path], terms_file: Optional[Path],
-         waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path], write_baseline: Optional[Path], jobs: int, output: Optional[Path]) -> None:
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show this package's, durable_rules' and the rulebook's versions.")
+def check_command(records: str, formats: list[tuple[str, Optional[Path]]], as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path],
+                  terms_file: Optional[Path], waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path],
+                  write_baseline: Optional[Path], jobs: int, output: Optional[Path]) -> None:
     """Check exported RECORDS against the contract's rules: a JSON document, JSON Lines (.jsonl,
     read as a stream), either gzipped (.gz), or - for standard input."""
     to_terminal = output is None and any(path is None for _, path in formats)
-    try:
+    with _exit_on_error():
         checker = Checker(load_rulebook(rules_dir), load_terms(terms_file))
-        waivers = load_waivers(waivers_file) if waivers_file else None
-        if waivers is not None:
-            problems = check_waivers_against(waivers, [r.id for r in checker.rule_infos], {r.clause for r in checker.rule_infos}, {r.breach for r in checker.rule_infos})
-            if problems:
-                raise WaiverError(str(waivers_file), problems)
-        baseline = load_baseline(baseline_file) if baseline_file else None
+        gate = Gate(waivers_file, baseline_file, fail_on=fail_on, strict_waivers=strict_waivers)  # type: ignore[arg-type]
+        gate.bind(checker.rules)
         with _progress(records, to_terminal) as progress:
             export = open_records(records, progress)
             report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records, jobs=jobs)  # type: ignore[arg-type]
-        if waivers is not None:
-            report = apply_waivers(report, waivers, waiver_day(report))
-        if baseline is not None:
-            report = apply_baseline(report, baseline)
+        report = gate.apply(report)
         if write_baseline is not None:
             _write(write_baseline, baseline_document(report))
         for name, path in formats:
@@ -101,10 +127,23 @@ def main(records: str, formats: list, as_of: Optional[datetime], fail_on: str, l
                 _write(target, rendered)
             else:
                 click.echo(rendered, nl=False)
+    sys.exit(gate.exit_code(report))
+
+
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """A check that could not be made exits 2 with the reasons, never a traceback or 0/1."""
+    try:
+        yield
     except CheckError as error:
-        click.echo(error.render(), err=True)
-        sys.exit(2)
-    sys.exit(report.exit_code(fail_on, strict_waivers))  # type: ignore[arg-type]
+        _fail(error.render())
+    except Exception as error:  # a bug: still exit 2, so a gate never passes on it
+        _fail(f"internal error: {type(error).__name__}: {error}; please report it")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(2)
 
 
 def _zoned(as_of: Optional[datetime], export: object) -> Optional[datetime]:
@@ -122,25 +161,18 @@ def _write(path: Path, text: str) -> None:
         raise CheckError(str(path), [Problem("", f"cannot write: {error.strerror or error}")]) from None
 
 
-class _progress:
+@contextmanager
+def _progress(records: str, report_to_terminal: bool) -> Iterator[Optional[Callable[[int], Any]]]:
     """A progress bar on stderr for a big stream, only where a person watches: never in CI logs,
     never when stderr is not a terminal, never when the report itself is piped from stdout."""
-
-    def __init__(self, records: str, report_to_terminal: bool) -> None:
-        # Only a stream reports progress; a JSON document is parsed in one go.
-        size = input_size(records) if records.endswith(".jsonl") else None
-        watched = sys.stderr.isatty() and not os.environ.get("CI") and (not report_to_terminal or sys.stdout.isatty())
-        self._bar = click.progressbar(length=size, label="reading", file=sys.stderr) if watched and size and size >= PROGRESS_FROM_BYTES else None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if self._bar is None:
-            return None
-        self._bar.__enter__()
-        return self._bar.update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)  # type: ignore[arg-type]
+    # Only a stream reports progress; a JSON document is parsed in one go.
+    size = input_size(records) if records.endswith(".jsonl") else None
+    watched = sys.stderr.isatty() and not os.environ.get("CI") and (not report_to_terminal or sys.stdout.isatty())
+    if not (watched and size and size >= PROGRESS_FROM_BYTES):
+        yield None
+        return
+    with click.progressbar(length=size, label="reading", file=sys.stderr) as bar:
+        yield bar.update
 
 
 if __name__ == "__main__":

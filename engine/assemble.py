@@ -6,12 +6,10 @@ import math
 from datetime import datetime, timedelta
 from typing import Optional
 
-from obligations.durations import describe_limit, describe_seconds
-
-from obligations.clock import from_micros
-
-from engine.facts import Context
-from engine.findings import DateRange, Evidence, Finding, Subject
+from check_compliance.engine.facts import Context
+from check_compliance.engine.findings import DateRange, Evidence, Finding, Subject
+from check_compliance.obligations.clock import from_micros
+from check_compliance.obligations.durations import describe_limit, describe_seconds
 
 _UNCLASSIFIED = {"en": "{urgency}, unclassified", "zh": "未分类，按{urgency}"}
 _URGENCY = {
@@ -33,7 +31,7 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
     delay: Optional[timedelta] = None
     working_delay: Optional[timedelta] = None
     if due is not None and outcome in ("late", "overdue"):
-        until = observed if outcome == "late" else as_of
+        until = observed if outcome == "late" and observed is not None else as_of
         delay = until - due
         if working and clock is not None:
             working_delay = clock.elapsed(due, until, context.pauses)
@@ -72,7 +70,7 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
         breach=rule.breach,
         party=context.party,
         severity="warning" if outcome == "at_risk" else rule.severity,
-        outcome=outcome,  # type: ignore[arg-type]
+        outcome=outcome,
         subject=Subject(type=context.subject_type, id=context.subject_id),
         due_at=due.isoformat() if due else None,
         observed_at=observed.isoformat() if observed else None,

@@ -29,19 +29,11 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from obligations.errors import CheckError, Problem
-from obligations.loading import json_path
-
-from engine.findings import SEVERITY_RANK, Finding, Report, Resolved, Severity, Subject
-from engine.findings import natural_order
+from check_compliance.engine.findings import SEVERITY_RANK, Finding, Report, Resolved, Severity, Subject, natural_order
+from check_compliance.obligations.errors import BaselineError, Problem
+from check_compliance.obligations.loading import json_path
 
 BASELINE_VERSION = 1
-
-
-class BaselineError(CheckError):
-    """The baseline file cannot be read, or is not a report or baseline: problems at JSON paths."""
-
-    kind = "baseline error"
 
 
 class _Subject(BaseModel):
@@ -109,7 +101,7 @@ def parse_baseline(text: str, source: str = "<baseline>") -> Baseline:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BaselineError(source, [Problem(f"line {error.lineno} column {error.colno}", f"not valid JSON: {error.msg}")]) from None
+        raise BaselineError(source, [Problem("", f"not valid JSON: {error.msg}", line=error.lineno, column=error.colno)]) from None
     if not isinstance(data, dict):
         raise BaselineError(source, [Problem("(top)", f"expected a JSON object with a `findings` list (a JSON report or a baseline), got {type(data).__name__}")])
     try:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Literal, Optional, Protocol
 
-from obligations.records import Records
-from obligations.rulebook import Rulebook, load_rulebook
-from obligations.stream import RecordStream
-from obligations.terms import Terms, load_terms
-
-from engine.assemble import finding
-from engine.compiler import Program, compile_program
-from engine.facts import FactBuilder
-from engine.findings import Finding, Report, RuleInfo, RulebookRef, summarise
-from engine.parallel import judge_complaints, shares
-from engine.runtime import DurableRuntime
-from engine.statistics import Figures
+from check_compliance.engine.assemble import finding
+from check_compliance.engine.compiler import Program, compile_program
+from check_compliance.engine.facts import FactBuilder
+from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleInfo, summarise
+from check_compliance.engine.parallel import judge_complaints, shares
+from check_compliance.engine.runtime import DurableRuntime
+from check_compliance.engine.statistics import Figures
+from check_compliance.obligations.records import Records
+from check_compliance.obligations.rulebook import Rulebook, load_rulebook
+from check_compliance.obligations.stream import RecordStream
+from check_compliance.obligations.terms import Terms, load_terms
 
 Lang = Literal["zh", "en"]
 
@@ -36,7 +35,12 @@ class Checker:
             for r in self.program.rulebook.rules
         ]
 
-    def check(self, records: Records | RecordStream, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
+    @property
+    def rules(self) -> list[RuleInfo]:
+        """The rules this checker judges by (id, obligation, clause, breach, party, titles)."""
+        return self.rule_infos
+
+    def check(self, records: Records | RecordStream, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
@@ -79,11 +83,15 @@ class Checker:
 
 
 def check(
-    records: Records,
+    records: Records | RecordStream,
     rulebook: Optional[Rulebook] = None,
     terms: Optional[Terms] = None,
+    *,
     as_of: Optional[datetime] = None,
     lang: Lang = "en",
+    source: str = "<records>",
+    jobs: int = 1,
 ) -> Report:
-    """Check `records` against the rulebook (default: the shipped one) under `terms` (default terms)."""
-    return Checker(rulebook, terms).check(records, as_of=as_of, lang=lang)
+    """Check `records` against `rulebook` (default: the shipped one) under `terms` (default: the
+    default terms); the other parameters are `Checker.check`'s."""
+    return Checker(rulebook, terms).check(records, as_of=as_of, lang=lang, source=source, jobs=jobs)

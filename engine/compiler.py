@@ -11,14 +11,16 @@ Compilation resolves every term the rules name, so a bad reference fails before 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from pydantic import BaseModel
 from typing import Optional, Union
 
-from obligations.conditions import fields_of
-from obligations.errors import Problem, RulebookError, TermsError
-from obligations.records import Channel, Complaint, Disclosure, Evaluation, Report
-from obligations.rulebook import (
+from pydantic import BaseModel
+
+from check_compliance.engine.conditions import And, Cmp, Expr, Or, Ref, from_rule, normal
+from check_compliance.engine.conditions import fields as _fields
+from check_compliance.obligations.conditions import fields_of
+from check_compliance.obligations.errors import Problem, RulebookError, TermsError
+from check_compliance.obligations.records import Channel, Complaint, Disclosure, Evaluation, Report
+from check_compliance.obligations.rulebook import (
     AlwaysOpenRule,
     ContainsRule,
     DeadlineRule,
@@ -29,11 +31,8 @@ from obligations.rulebook import (
     Rulebook,
     TermRef,
 )
-from obligations.terms import Terms, UrgencyTable, default_limit_names
-from obligations.yamlsrc import did_you_mean
-
-from engine.conditions import And, Cmp, Expr, Or, Ref, from_rule, normal
-from engine.conditions import fields as _fields
+from check_compliance.obligations.terms import Terms, UrgencyTable, default_limit_names
+from check_compliance.obligations.yamlsrc import closest
 
 SUBJECT_MODELS = {"complaint": Complaint, "evaluation": Evaluation, "report": Report, "disclosure": Disclosure, "channel_kind": Channel}
 
@@ -75,7 +74,7 @@ def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
         try:
             compiled.append(_compile(rule, terms, slot))
         except _Bad as bad:
-            problems.append(Problem(f"rule {rule.id}", str(bad)))
+            problems.append(Problem(f"rule {rule.id}", str(bad), suggestion=bad.suggestion))
     problems += _engine_limits(compiled)
     if problems:
         raise RulebookError(rulebook.id, problems)
@@ -83,7 +82,7 @@ def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
     used |= {r.rule.once.or_after.limit for r in compiled if isinstance(r.rule, RequiredRule) and r.rule.once and r.rule.once.or_after}
     unused = sorted(set(terms.limits) - used - default_limit_names())
     if unused:
-        raise TermsError("terms", [Problem(f"limits.{name}", f"no rule uses this limit{did_you_mean(name, used)}; limits the rules use: {', '.join(sorted(used))}") for name in unused])
+        raise TermsError("terms", [Problem(f"limits.{name}", f"no rule uses this limit; limits the rules use: {', '.join(sorted(used))}", suggestion=closest(name, used)) for name in unused])
     return Program(rulebook, terms, tuple(compiled))
 
 
@@ -128,7 +127,9 @@ def _engine_limits(compiled: list[CompiledRule]) -> list[Problem]:
 
 
 class _Bad(Exception):
-    pass
+    def __init__(self, message: str, suggestion: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
 
 
 def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
@@ -138,7 +139,7 @@ def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
         when_fields |= fields_of(rule.condition)
     for name in sorted(when_fields):
         _check_field(model, name, rule)
-    scope = [Cmp("t", "eq", rule.subject), Cmp("in_term", "eq", True)]
+    scope: list[Expr] = [Cmp("t", "eq", rule.subject), Cmp("in_term", "eq", True)]
     if rule.when is not None:
         scope.append(from_rule(rule.when))
     record_fields = tuple(sorted(when_fields))
@@ -152,7 +153,7 @@ def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
         else:
             due_days = _term_int(rule.due_days, terms)
             scope.append(Cmp("asof", "gte", Ref("end")))  # only a period that has ended owes anything
-        outcomes = {
+        outcomes: dict[str, Expr] = {
             "late": And((*scope, Cmp("obs", "exists"), Cmp("obs", "gt", Ref("due")))),
             "overdue": And((*scope, Cmp("obs", "missing"), Cmp("asof", "gt", Ref("due")))),
             "at_risk": And((*scope, Cmp("obs", "missing"), Cmp("asof", "lte", Ref("due")), Cmp("asof", "gte", Ref("risk")))),
@@ -167,12 +168,12 @@ def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
         condition: list[Expr] = [*scope, lacking]
         if rule.once is not None:
             _check_field(model, rule.once.event, rule)
-            applies: list[Expr] = [Cmp("obs", "exists")]
+            triggers: list[Expr] = [Cmp("obs", "exists")]
             if rule.once.or_after is not None:
                 _check_field(model, rule.once.or_after.from_, rule)
                 _check_limit(rule.once.or_after.limit, "urgency", terms)
-                applies.append(Cmp("asof", "gt", Ref("due")))
-            condition.insert(len(scope), Or(tuple(applies)))
+                triggers.append(Cmp("asof", "gt", Ref("due")))
+            condition.insert(len(scope), Or(tuple(triggers)))
         return CompiledRule(rule, slot, _normal({"missing": And(tuple(condition))}, slot), record_fields, tuple(rule.fields))
 
     if isinstance(rule, ContainsRule):
@@ -213,12 +214,12 @@ def _slot_name(name: str, slot: int) -> str:
 def _check_field(model: object, name: str, rule: Rule) -> None:
     known = getattr(model, "model_fields", {})
     if name not in known:
-        raise _Bad(f"{rule.subject} has no field {name!r}{did_you_mean(name, known)}; fields: {', '.join(known)}")
+        raise _Bad(f"{rule.subject} has no field {name!r}; fields: {', '.join(known)}", closest(name, known))
 
 
 def _check_limit(name: str, by: Optional[str], terms: Terms) -> None:
     if name not in terms.limits:
-        raise _Bad(f"unknown limit {name!r}{did_you_mean(name, terms.limits)}; the terms define: {', '.join(sorted(terms.limits))}")
+        raise _Bad(f"unknown limit {name!r}; the terms define: {', '.join(sorted(terms.limits))}", closest(name, terms.limits))
     if isinstance(terms.limits[name], UrgencyTable) and by is None:
         raise _Bad(f"limit {name!r} is a table by urgency in the terms; the rule needs `limit_by: urgency`")
 

@@ -12,10 +12,11 @@ booleans), which the fact builder guarantees by writing every field with one kin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
-from obligations.conditions import All, Any_, Condition, Not, Test
+from check_compliance.obligations.conditions import All, Any_, Condition, Not, Test
 
 Value = Union[bool, int, float, str]
 _NEGATED = {"eq": "ne", "ne": "eq", "exists": "missing", "missing": "exists", "in": "not_in", "not_in": "in"}
@@ -33,22 +34,29 @@ class Ref:
 class Cmp:
     field: str
     op: str  # eq ne lt lte gt gte in not_in exists missing
-    value: Union[Value, Ref, tuple, None] = None
+    value: Union[Value, Ref, tuple[Value, ...], None] = None
+
+    @property
+    def values(self) -> tuple[Value, ...]:
+        """The listed values of an `in` / `not_in` test."""
+        if not isinstance(self.value, tuple):
+            raise TypeError(f"{self.op} needs a list of values")
+        return self.value
 
 
 @dataclass(frozen=True)
 class And:
-    items: tuple
+    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Or:
-    items: tuple
+    items: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Neg:
-    item: object
+    item: Expr
 
 
 Expr = Union[Cmp, And, Or, Neg]
@@ -81,13 +89,13 @@ def normal(expr: Expr, negate: bool = False) -> Expr:
         # not (x < v) holds for an absent x as well as for x >= v.
         return Or((Cmp(expr.field, "missing"), Cmp(expr.field, _FLIPPED_ORDER[op], expr.value)))
     if op == "in":
-        return Or(tuple(Cmp(expr.field, "eq", v) for v in expr.value))
+        return Or(tuple(Cmp(expr.field, "eq", v) for v in expr.values))
     if op == "not_in":
-        return And(tuple(Cmp(expr.field, "ne", v) for v in expr.value))
+        return And(tuple(Cmp(expr.field, "ne", v) for v in expr.values))
     return Cmp(expr.field, op, expr.value)
 
 
-def to_durable(expr: Expr) -> dict:
+def to_durable(expr: Expr) -> dict[str, Any]:
     """A normalised tree as a durable_rules condition (one pattern, `$and`/`$or` of tests)."""
     if isinstance(expr, And):
         return {"$and": [to_durable(item) for item in expr.items]}
@@ -109,7 +117,7 @@ def to_durable(expr: Expr) -> dict:
     return {f"${op}": {field: operand}}
 
 
-def holds(expr: Expr, fact: dict) -> bool:
+def holds(expr: Expr, fact: Mapping[str, Any]) -> bool:
     """Evaluate a tree on one fact in plain Python."""
     if isinstance(expr, And):
         return all(holds(item, fact) for item in expr.items)
@@ -132,12 +140,12 @@ def holds(expr: Expr, fact: dict) -> bool:
     if isinstance(expr.value, Ref) and expr.value.field not in fact:
         return False
     if op == "in":
-        return any(_same_kind(left, v) and left == v for v in right)
+        return any(_same_kind(left, v) and left == v for v in expr.values)
     if not _same_kind(left, right):
         return False
     if op == "eq":
-        return left == right
-    return {"lt": left < right, "lte": left <= right, "gt": left > right, "gte": left >= right}[op]
+        return bool(left == right)
+    return bool({"lt": left < right, "lte": left <= right, "gt": left > right, "gte": left >= right}[op])
 
 
 def _same_kind(a: object, b: object) -> bool:

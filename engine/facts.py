@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Optional, Protocol, Union
 
-from obligations.clock import Clock, Pause, WallClock, due_us, from_micros, micros
-from obligations.durations import Limit
-from obligations.periods import term_periods
-from obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Report
-from obligations.rulebook import ContainsRule, Deadline, DeadlineRule, EveryPeriodRule, RequiredRule
-
-from engine.compiler import CompiledRule, Program
+from check_compliance.engine.compiler import CompiledRule, Program
+from check_compliance.obligations.clock import Clock, Pause, WallClock, due_us, from_micros, micros
+from check_compliance.obligations.durations import Limit
+from check_compliance.obligations.periods import term_periods
+from check_compliance.obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Report
+from check_compliance.obligations.rulebook import ContainsRule, Deadline, DeadlineRule, EveryPeriodRule, RequiredRule
 
 _MICRO = timedelta(microseconds=1)
 # The `due` and `risk` of a deadline that has not started by as_of. durable_rules reads garbage
@@ -36,11 +35,16 @@ Record = Union[Complaint, Evaluation, Report, Disclosure]
 class Export(Protocol):
     """What a check reads: `Records` in memory, or a `RecordStream` (complaints read once, first)."""
 
-    complaints: Iterable[Complaint]
-    channels: list[Channel]
-    evaluations: list[Evaluation]
-    reports: list[Report]
-    disclosures: list[Disclosure]
+    @property
+    def complaints(self) -> Iterable[Complaint]: ...
+    @property
+    def channels(self) -> Sequence[Channel]: ...
+    @property
+    def evaluations(self) -> Sequence[Evaluation]: ...
+    @property
+    def reports(self) -> Sequence[Report]: ...
+    @property
+    def disclosures(self) -> Sequence[Disclosure]: ...
 
 
 @dataclass(frozen=True)
@@ -182,8 +186,8 @@ class FactBuilder:
         deadline = _deadline_of(rule)
         if deadline is None:
             return Context(compiled, "complaint", subject.id, party, urgency=urgency, classified=record.urgency is not None, pauses=subject.pauses)
-        clock, limit, start = self._deadline(deadline, record)
-        return Context(compiled, "complaint", subject.id, party, clock, limit, urgency, record.urgency is not None, start, subject.pauses)
+        clock, limit, began = self._deadline(deadline, record)
+        return Context(compiled, "complaint", subject.id, party, clock, limit, urgency, record.urgency is not None, began, subject.pauses)
 
     # complaints
 

@@ -200,7 +200,7 @@ class Report(BaseModel):
         unused = strict_waivers and any(w.status == "unused" for w in self.waivers or ())
         return 1 if self.failing(fail_on) or unused else 0
 
-    def with_findings(self, findings: list[Finding], **changes: object) -> "Report":
+    def with_findings(self, findings: list[Finding], **changes: object) -> Report:
         """The same check with findings re-marked (waived, new/known), the summary recounted."""
         summary = summarise(findings, self.summary.checked)
         return self.model_copy(update={"findings": findings, "summary": summary, **changes})

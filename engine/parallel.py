@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
 
-from obligations.errors import CheckError, EngineError, Problem
-from obligations.records import Complaint, Contract
-
-from engine.assemble import finding
-from engine.compiler import Program
-from engine.facts import FactBuilder
-from engine.findings import Finding
-from engine.statistics import Figures
+from check_compliance.engine.assemble import finding
+from check_compliance.engine.compiler import Program
+from check_compliance.engine.facts import FactBuilder
+from check_compliance.engine.findings import Finding
+from check_compliance.engine.statistics import Figures
+from check_compliance.obligations.errors import CheckError, EngineError, Problem
+from check_compliance.obligations.records import Complaint, Contract
 
 WORTH_A_PROCESS = 5_000  # complaints a worker must have before forking pays for itself
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from engine.compiler import CompiledRule, Program
-from engine.conditions import holds
+from check_compliance.engine.compiler import CompiledRule, Program
+from check_compliance.engine.conditions import holds
 
 T = TypeVar("T")
 

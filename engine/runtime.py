@@ -14,17 +14,36 @@ from __future__ import annotations
 
 import itertools
 import json
-
-import orjson
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-import durable_rules_engine as engine
+import orjson
 
-from obligations.errors import EngineError, Problem
+from check_compliance.engine.compiler import CompiledRule, Program
+from check_compliance.engine.conditions import to_durable
+from check_compliance.obligations.errors import EngineError, Problem
 
-from engine.conditions import to_durable
-from engine.compiler import CompiledRule, Program
+
+def _import_engine():  # type: ignore[no-untyped-def]
+    """durable_rules' C extension, bound lazily.
+
+    2.0.28 names `PyEval_CallObject` (gone since Python 3.13) only inside its storage callbacks,
+    which this runtime never sets (the `set_*_callback` functions are never called): resolving
+    symbols when first called, not at load, lets it import on 3.13 and changes nothing before.
+    """
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
+    try:
+        import durable_rules_engine
+    finally:
+        sys.setdlopenflags(flags)
+    return durable_rules_engine
+
+
+engine = _import_engine()
+
 
 BATCH = 500  # far below the sizes at which message hashes collide or action tables overflow
 _SEEN = "$seen"

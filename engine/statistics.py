@@ -15,15 +15,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TypeVar
 
-from obligations.clock import micros
-from obligations.periods import term_periods
-from obligations.records import Complaint, Contract
-from obligations.rulebook import DeadlineRule
-
-from engine.compiler import Program
-from engine.conditions import Expr, fields, holds
-from engine.facts import NOT_STARTED
-from engine.findings import DeadlineFigures, PeriodFigures, Spread
+from check_compliance.engine.compiler import Program
+from check_compliance.engine.conditions import Expr, fields, holds
+from check_compliance.engine.facts import NOT_STARTED
+from check_compliance.engine.findings import DeadlineFigures, PeriodFigures, Spread
+from check_compliance.obligations.clock import micros
+from check_compliance.obligations.periods import term_periods
+from check_compliance.obligations.records import Complaint, Contract
+from check_compliance.obligations.rulebook import DeadlineRule
 
 T = TypeVar("T")
 
@@ -91,7 +90,7 @@ class Figures:
                 self._applies[key] = owed
         return owed
 
-    def merge(self, other: "Figures") -> None:
+    def merge(self, other: Figures) -> None:
         """Add the figures another process took of its share of the same check's complaints."""
         for i in range(len(self._periods)):
             self._count[i] += other._count[i]

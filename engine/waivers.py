@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from obligations.waivers import Waiver
-
-from engine.findings import Finding, Report, Waived, WaiverStatus
+from check_compliance.engine.findings import Finding, Report, Waived, WaiverStatus
+from check_compliance.obligations.waivers import Waiver
 
 
 def waiver_day(report: Report) -> date:

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_pkg
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from obligations.clock import Pause
-from obligations.durations import Limit
+from check_compliance.obligations.clock import Pause
+from check_compliance.obligations.durations import Limit
 
 __all__ = ["MAX_IDLE_DAYS", "BusinessCalendar", "CalendarSpec", "HolidaySource"]
 

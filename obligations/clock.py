@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from typing import Protocol
 
-from obligations.durations import Limit
+from check_compliance.obligations.durations import Limit
 
 Pause = tuple[datetime, datetime]
 

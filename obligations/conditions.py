@@ -11,7 +11,7 @@ A test on a field the record lacks (absent, null, blank text or empty list) is f
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -36,7 +36,7 @@ class Test(BaseModel):
     missing: Optional[Literal[True]] = None
 
     @model_validator(mode="after")
-    def _one_operator(self) -> "Test":
+    def _one_operator(self) -> Test:
         given = [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
         if len(given) != 1:
             raise ValueError(f"a test needs exactly one operator of {', '.join(OPERATORS)}; got {len(given)}")
@@ -47,23 +47,23 @@ class Test(BaseModel):
         return next(op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None)
 
     @property
-    def value(self) -> object:
+    def value(self) -> Any:
         return getattr(self, "in_" if self.operator == "in" else self.operator)
 
 
 class All(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    all: list["Condition"] = Field(min_length=1)
+    all: list[Condition] = Field(min_length=1)
 
 
 class Any_(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    any: list["Condition"] = Field(min_length=1)
+    any: list[Condition] = Field(min_length=1)
 
 
 class Not(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    not_: "Condition" = Field(alias="not")
+    not_: Condition = Field(alias="not")
 
 
 def _shape(value: object) -> str:
@@ -73,7 +73,8 @@ def _shape(value: object) -> str:
             if key in value:
                 return key
     elif isinstance(value, BaseModel):
-        return {All: "all", Any_: "any", Not: "not"}.get(type(value), "test")
+        shapes: dict[type, str] = {All: "all", Any_: "any", Not: "not"}
+        return shapes.get(type(value), "test")
     return "test"
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Optional
 
-from obligations.errors import Problem
-from obligations.records import Channel, Complaint, Evaluation, Records, Report
+from check_compliance.obligations.errors import Problem
+from check_compliance.obligations.records import Channel, Complaint, Evaluation, Records, Report
 
 _EVENTS = ("registered_at", "first_response_at", "resolved_at", "feedback_at", "archived_at")
 
@@ -29,10 +30,10 @@ class Consistency:
         self._references: list[tuple[int, str]] = []
         self._evaluations: set[str] = set()
 
-    def record(self, name: str, index: int, record: object, where: str = "") -> list[Problem]:
-        """Problems of `name[index]`; `where` prefixes the path (a JSON Lines line number)."""
-        path = f"{where}{name}[{index}]"
-        problems = self.identify(name, index, record.id, where)  # type: ignore[attr-defined]
+    def record(self, name: str, index: int, record: object, line: Optional[int] = None) -> list[Problem]:
+        """Problems of `name[index]`; `line` places them on a JSON Lines line."""
+        path = f"{name}[{index}]"
+        problems = self.identify(name, index, record.id, line)  # type: ignore[attr-defined]
         if isinstance(record, Complaint):
             problems += _complaint(path, record, self.zone)
         elif isinstance(record, Channel):
@@ -45,15 +46,15 @@ class Consistency:
                 self._evaluations.add(record.id)
             elif record.evaluation is not None:
                 self._references.append((index, record.evaluation))
-        return problems
+        return [p.within(line=line) for p in problems] if line is not None else problems
 
-    def identify(self, name: str, index: int, record_id: object, where: str = "") -> list[Problem]:
+    def identify(self, name: str, index: int, record_id: object, line: Optional[int] = None) -> list[Problem]:
         """A duplicate id is a problem even when the record is invalid otherwise: say both."""
         if not isinstance(record_id, str):
             return []
         first = self._first.setdefault(name, {})
         if record_id in first:
-            return [Problem(f"{where}{name}[{index}].id", f"duplicate id {record_id!r} (first at {name}[{first[record_id]}])")]
+            return [Problem(f"{name}[{index}].id", f"duplicate id {record_id!r} (first at {name}[{first[record_id]}])", line=line)]
         first[record_id] = index
         return []
 

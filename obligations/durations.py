@@ -38,7 +38,7 @@ class Limit:
         return self.amount * _SECONDS[self.unit]
 
     @classmethod
-    def of_seconds(cls, seconds: int) -> "Limit":
+    def of_seconds(cls, seconds: int) -> Limit:
         return cls(int(seconds), "s")
 
     def __str__(self) -> str:
@@ -67,7 +67,7 @@ def parse_limit(text: object) -> Limit:
 def _normalise(seconds: int) -> Limit:
     for unit in ("d", "h", "m"):
         if seconds % _SECONDS[unit] == 0:
-            return Limit(seconds // _SECONDS[unit], unit)  # type: ignore[arg-type]
+            return Limit(seconds // _SECONDS[unit], unit)
     return Limit(seconds, "s")
 
 

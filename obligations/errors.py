@@ -1,27 +1,73 @@
 """The errors raised when a check cannot be made, each naming the place and what is allowed.
 
+Every error the library raises is one of these (anything else escaping it is a bug):
+
     CheckError                 anything that stops a check (CLI exit code 2)
-    ├── InputError             records: one or more problems, each at a JSON path
-    ├── RulebookError          rules/*.yaml: problems at file:line:column
-    ├── TermsError             terms file: problems at file:line:column
+    ├── InputError             records: problems at a JSON path, a line, or a source row
+    ├── RulebookError          rules/*.yaml: problems at file:line:col
+    ├── TermsError             the terms file: problems at file:line:col
+    ├── WaiverError            the waivers file: problems at file:line:col
+    ├── BaselineError          the baseline file: problems at a JSON path
     └── EngineError            the rule engine failed or lost a fact (a bug, never a finding)
+
+Each carries `source` (the file or input it is about) and `problems`, a list of `Problem`s with
+the place as fields (`path`, `file`, `line`, `column`) and an optional `suggestion`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where (a JSON path or `file:line:col`) and what."""
+    """One thing wrong with an input: where it is, what is wrong, and a close name if there is one.
 
-    where: str
+    `path` is where in the data (`complaints[3].urgency`, `limits.first_response`, `rule
+    first-response`); `file`, `line` and `column` where in a text (a YAML file's
+    `rules/complaints.yaml:41:7`, a JSON Lines line, a JSON syntax error's line and column);
+    `suggestion` a name the input probably meant (`first_response` for `first_responce`).
+    """
+
+    path: str
     message: str
+    file: str = ""
+    line: Optional[int] = None
+    column: Optional[int] = None
+    suggestion: Optional[str] = None
+
+    @property
+    def where(self) -> str:
+        """The place as one text: `file:line:col`, `line 12 column 3`, and/or the path."""
+        if self.file:
+            # A position in a text says where; the path stays a field for programs.
+            return self.file + "".join(f":{n}" for n in (self.line, self.column) if n is not None)
+        place = ""
+        if self.line is not None:
+            place = f"line {self.line}" + (f" column {self.column}" if self.column is not None else "")
+        if self.path:
+            place = f"{place}: {self.path}" if place else self.path
+        return place
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        text = f"{self.message} (did you mean {self.suggestion!r}?)" if self.suggestion else self.message
+        where = self.where
+        return f"{where}: {text}" if where else text
+
+    def within(self, *, line: Optional[int] = None, prefix: str = "") -> Problem:
+        """The same problem placed on a line (JSON Lines) or under a path prefix."""
+        path = f"{prefix}{self.path}" if prefix else self.path
+        return Problem(path, self.message, self.file, self.line if line is None else line, self.column, self.suggestion)
+
+
+class Unknown(ValueError):
+    """A name that is not allowed, raised inside a model's validator with the close name it may mean."""
+
+    def __init__(self, message: str, suggestion: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
 
 
 class CheckError(Exception):
@@ -51,11 +97,26 @@ class TermsError(CheckError):
     kind = "terms error"
 
 
+class WaiverError(CheckError):
+    """The waivers file cannot be read or is not valid."""
+
+    kind = "waiver error"
+
+
+class BaselineError(CheckError):
+    """The baseline file cannot be read, or is not a report or baseline of this check."""
+
+    kind = "baseline error"
+
+
 class EngineError(CheckError):
     kind = "engine error"
 
 
+def _natural(text: str) -> tuple:
+    # `complaints[10]` after `complaints[9]`.
+    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in re.split(r"(\d+)", text))
+
+
 def _order(problem: Problem) -> tuple:
-    # Sort `complaints[10]` after `complaints[9]`, and file:12 after file:9.
-    parts = re.split(r"(\d+)", problem.where)
-    return tuple(int(p) if p.isdigit() else p for p in parts), problem.message
+    return _natural(problem.file), problem.line or 0, problem.column or 0, _natural(problem.path), problem.message

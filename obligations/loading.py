@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import tzinfo
-from typing import Optional
+from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from obligations.consistency import Consistency, inconsistencies
-from obligations.errors import InputError, Problem
-from obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Records
+from check_compliance.obligations.consistency import Consistency, inconsistencies
+from check_compliance.obligations.errors import InputError, Problem
+from check_compliance.obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Records
 
 
 def parse_records(text: str, source: str = "<records>") -> Records:
@@ -19,14 +20,13 @@ def parse_records(text: str, source: str = "<records>") -> Records:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno} column {error.colno}"
-        raise InputError(source, [Problem(where, f"not valid JSON: {error.msg}")]) from None
+        raise InputError(source, [Problem("", f"not valid JSON: {error.msg}", line=error.lineno, column=error.colno)]) from None
     return validate_records(document, source)
 
 
 def parse_records_jsonl(text: str | bytes, source: str = "<records>") -> Records:
     """Parse JSON Lines (one record a line, each with a `type`) into `Records`; errors name the line."""
-    from obligations.stream import RecordStream  # the stream builds on this module's helpers
+    from check_compliance.obligations.stream import RecordStream  # the stream builds on this module's helpers
 
     return RecordStream(text.splitlines(), source).to_records()
 
@@ -81,10 +81,10 @@ def _every_problem(document: dict, source: str, zone: ZoneInfo) -> Records:
     return records.model_copy(update=valid)
 
 
-def checked_record(name: str, index: int, raw: object, zone: tzinfo, consistency: Consistency, where: str = "") -> tuple[Optional[BaseModel], list[Problem]]:
+def checked_record(name: str, index: int, raw: object, zone: tzinfo, consistency: Consistency, line: Optional[int] = None) -> tuple[Optional[BaseModel], list[Problem]]:
     """One record of list `name`: validated, and checked against the records seen before it.
 
-    An invalid record's id still counts, so a duplicate of it is told too. `where` prefixes
+    An invalid record's id still counts, so a duplicate of it is told too. `line` places
     every path (a JSON Lines line number).
     """
     try:
@@ -92,9 +92,9 @@ def checked_record(name: str, index: int, raw: object, zone: tzinfo, consistency
     except ValidationError as error:
         record_id = raw.get("id") if isinstance(raw, dict) else None
         problems = [error_problem(e, (name, index)) for e in error.errors()]
-        problems = [Problem(f"{where}{p.where}", p.message) for p in problems] if where else problems
-        return None, problems + consistency.identify(name, index, record_id, where)
-    return item, consistency.record(name, index, item, where)
+        problems = [p.within(line=line) for p in problems] if line is not None else problems
+        return None, problems + consistency.identify(name, index, record_id, line)
+    return item, consistency.record(name, index, item, line)
 
 
 def _zone_of(document: dict) -> ZoneInfo:
@@ -118,7 +118,7 @@ def json_path(loc: tuple) -> str:
     return path or "(top)"
 
 
-def error_problem(error: dict, prefix: tuple = ()) -> Problem:
+def error_problem(error: Mapping[str, Any], prefix: tuple[Any, ...] = ()) -> Problem:
     """One pydantic error as a Problem at its JSON path (under `prefix`)."""
     loc = prefix + tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     message = error["msg"]

@@ -15,10 +15,10 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from obligations.conditions import Condition
-from obligations.errors import Problem, RulebookError
-from obligations.validation import yaml_problems
-from obligations.yamlsrc import YamlSyntaxError, did_you_mean, read_yaml
+from check_compliance.obligations.conditions import Condition
+from check_compliance.obligations.errors import Problem, RulebookError, Unknown
+from check_compliance.obligations.validation import yaml_problems
+from check_compliance.obligations.yamlsrc import YamlSyntaxError, closest, read_yaml
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 Outcome = Literal["late", "overdue", "at_risk", "missing", "incomplete", "prohibited"]
@@ -37,11 +37,11 @@ class Text(BaseModel):
     en: str = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _placeholders(self) -> "Text":
+    def _placeholders(self) -> Text:
         for text in (self.zh, self.en):
             for _, name, spec, conversion in string.Formatter().parse(text):
                 if name is not None and (name not in PLACEHOLDERS or spec or conversion):
-                    raise ValueError(f"unknown placeholder {{{name}}}{did_you_mean(name or '', PLACEHOLDERS)}; allowed: {', '.join(sorted(PLACEHOLDERS))}")
+                    raise Unknown(f"unknown placeholder {{{name}}}; allowed: {', '.join(sorted(PLACEHOLDERS))}", closest(name or "", PLACEHOLDERS))
         return self
 
     def get(self, lang: str) -> str:
@@ -170,25 +170,38 @@ class Rulebook(BaseModel):
         return next(r for r in self.rules if r.id == rule_id)
 
 
+def rule_files(directory: str | Path | None = None) -> list[Path]:
+    """The rule files of `directory` (default: the shipped `rules/`), in the order they are read."""
+    directory = Path(directory) if directory is not None else DEFAULT_RULES
+    if not directory.is_dir():
+        raise RulebookError(str(directory), [Problem("", "not a directory of rule files", file=str(directory))])
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != "terms.yaml")
+    if not files:
+        raise RulebookError(str(directory), [Problem("", "holds no rule files (*.yaml)", file=str(directory))])
+    return files
+
+
+def rulebook_sha256(files: list[Path]) -> str:
+    """The digest a report names its rulebook by: every rule file's name and bytes, in order."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def load_rulebook(directory: str | Path | None = None) -> Rulebook:
     """Load every `*.yaml` rule file of `directory` (default: the shipped `rules/`)."""
     directory = Path(directory) if directory is not None else DEFAULT_RULES
-    if not directory.is_dir():
-        raise RulebookError(str(directory), [Problem(str(directory), "not a directory of rule files")])
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != "terms.yaml")
-    if not files:
-        raise RulebookError(str(directory), [Problem(str(directory), "holds no rule files (*.yaml)")])
-    digest = hashlib.sha256()
+    files = rule_files(directory)
     problems: list[Problem] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         try:
             source = read_yaml(path, _display(path))
             rule_file = RuleFile.model_validate(source.data)
         except YamlSyntaxError as error:
-            problems.append(Problem(error.where, error.message))
+            problems.append(error.problem())
             continue
         except ValidationError as error:
             problems += yaml_problems(source, error, RuleFile)
@@ -196,13 +209,13 @@ def load_rulebook(directory: str | Path | None = None) -> Rulebook:
         for index, rule in enumerate(rule_file.rules):
             where = source.where(("rules", index, "id"))
             if rule.id in seen:
-                problems.append(Problem(where, f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})"))
+                problems.append(source.problem(("rules", index, "id"), f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})"))
             seen.setdefault(rule.id, where)
             rules.append(rule)
     if problems:
         raise RulebookError(str(directory), problems)
     name = "shipped" if directory.resolve() == DEFAULT_RULES else directory.name
-    return Rulebook(id=name, sha256=digest.hexdigest(), rules=tuple(rules))
+    return Rulebook(id=name, sha256=rulebook_sha256(files), rules=tuple(rules))
 
 
 def _display(path: Path) -> str:

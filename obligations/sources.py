@@ -6,14 +6,14 @@ import gzip
 import json
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO, Optional, Union
+from typing import Any, BinaryIO, Optional, Union
 
-from obligations.errors import InputError, Problem
-from obligations.loading import parse_records
-from obligations.records import Records
-from obligations.stream import RecordStream
+from check_compliance.obligations.errors import InputError, Problem
+from check_compliance.obligations.loading import parse_records, validate_records
+from check_compliance.obligations.records import Records
+from check_compliance.obligations.stream import RecordStream
 
 Progress = Callable[[int], None]
 
@@ -39,9 +39,13 @@ def open_records(path: Union[str, Path], progress: Optional[Progress] = None) ->
     return parse_records(text, source)
 
 
-def load_records(path: Union[str, Path]) -> Records:
-    """Read a records file (or `-`) whole into `Records`, whatever its format."""
-    records = open_records(path)
+def load_records(source: Union[str, Path, Mapping[str, Any]], name: Optional[str] = None) -> Records:
+    """`Records` from a records file (JSON or JSON Lines, gzipped or not; `-` is standard input),
+    read whole, or from a parsed document (a mapping as in RECORDS.md), validated and checked for
+    consistency. `name` is what errors call the source (default: the path, or `<records>`)."""
+    if isinstance(source, Mapping):
+        return validate_records(dict(source), name or "<records>")
+    records = open_records(source)
     return records.to_records() if isinstance(records, RecordStream) else records
 
 

@@ -9,19 +9,18 @@ never yields a report.
 from __future__ import annotations
 
 import json
-
-import orjson
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
+import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from obligations.consistency import Consistency
-from obligations.errors import InputError, Problem
-from obligations.loading import checked_record, error_problem
-from obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Channel, Complaint, Contract, Disclosure, Evaluation, Instant, Records, Report
+from check_compliance.obligations.consistency import Consistency
+from check_compliance.obligations.errors import InputError, Problem
+from check_compliance.obligations.loading import checked_record, error_problem
+from check_compliance.obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Channel, Complaint, Contract, Disclosure, Evaluation, Instant, Records, Report
 
 # A line's `type` → the list of the export it belongs to.
 LISTS: dict[str, str] = {name[:-1]: name for name in RECORD_LISTS}
@@ -45,7 +44,7 @@ class RecordStream:
         self.disclosures: list[Disclosure] = []
         self._held: list[tuple[int, dict]] = []  # complaints met before the contract line
         self._count = dict.fromkeys(RECORD_LISTS, 0)
-        self._zone = ZoneInfo(DEFAULT_TIMEZONE)
+        self._zone: tzinfo = ZoneInfo(DEFAULT_TIMEZONE)
         self._consistency = Consistency(self._zone)
         self._contract_line: Optional[int] = None
         self.start()
@@ -71,11 +70,11 @@ class RecordStream:
             if complaint is not None:
                 yield complaint  # type: ignore[misc]
         for number, line in self._lines:
-            record = self._parse(number, line)
-            if record is None:
+            parsed = self._parse(number, line)
+            if parsed is None:
                 continue
-            if self._take(number, record, hold=False) == "complaint":
-                complaint = self._validate(number, "complaint", record)
+            if self._take(number, parsed, hold=False) == "complaint":
+                complaint = self._validate(number, "complaint", parsed)
                 if complaint is not None:
                     yield complaint  # type: ignore[misc]
 
@@ -116,7 +115,7 @@ class RecordStream:
             self.problems.append(_bad_json(number, line))
             return None
         if not isinstance(record, dict):
-            self.problems.append(Problem(f"line {number}", f"expected a JSON object, got {_kind(record)}"))
+            self.problems.append(Problem("", f"expected a JSON object, got {_kind(record)}", line=number))
             return None
         return record
 
@@ -133,12 +132,12 @@ class RecordStream:
                 getattr(self, LISTS[kind]).append(item)
         else:
             allowed = ", ".join(["contract", *LISTS])
-            self.problems.append(Problem(f"line {number}.type", f"expected one of {allowed}, got {kind!r}"))
+            self.problems.append(Problem("type", f"expected one of {allowed}, got {kind!r}", line=number))
         return kind
 
     def _contract(self, number: int, record: dict) -> None:
         if self._contract_line is not None:
-            self.problems.append(Problem(f"line {number}", f"a second contract record (the first is on line {self._contract_line})"))
+            self.problems.append(Problem("", f"a second contract record (the first is on line {self._contract_line})", line=number))
             return
         self._contract_line = number
         as_of = record.pop("as_of", None)
@@ -158,7 +157,7 @@ class RecordStream:
         name = LISTS[kind]
         index = self._count[name]
         self._count[name] += 1
-        item, problems = checked_record(name, index, record, self._zone, self._consistency, f"line {number}: ")
+        item, problems = checked_record(name, index, record, self._zone, self._consistency, number)
         self.problems += problems
         return item
 
@@ -172,11 +171,11 @@ def _bad_json(number: int, line: bytes | str) -> Problem:
     try:
         json.loads(line)
     except json.JSONDecodeError as error:
-        return Problem(f"line {number} column {error.colno}", f"not valid JSON: {error.msg}")
+        return Problem("", f"not valid JSON: {error.msg}", line=number, column=error.colno)
     except UnicodeDecodeError as error:
-        return Problem(f"line {number}", f"not UTF-8 text ({error.reason} at byte {error.start})")
-    return Problem(f"line {number}", "not valid JSON")
+        return Problem("", f"not UTF-8 text ({error.reason} at byte {error.start})", line=number)
+    return Problem("", "not valid JSON", line=number)
 
 
 def _at_line(number: int, problem: Problem) -> Problem:
-    return Problem(f"line {number}: {problem.where}", problem.message)
+    return problem.within(line=number)

@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
-from obligations.calendar import BusinessCalendar, CalendarSpec
-from obligations.clock import Clock, WallClock
-from obligations.durations import Limit, parse_limit
-from obligations.errors import Problem, TermsError
-from obligations.validation import yaml_problems
-from obligations.yamlsrc import YamlSource, YamlSyntaxError, did_you_mean, read_yaml
+from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec
+from check_compliance.obligations.clock import Clock, WallClock
+from check_compliance.obligations.durations import Limit, parse_limit
+from check_compliance.obligations.errors import Problem, TermsError
+from check_compliance.obligations.validation import yaml_problems
+from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, read_yaml
 
 URGENCIES = ("urgent", "high", "normal", "low")
 DEFAULT_TERMS = Path(__file__).resolve().parent.parent / "rules" / "terms.yaml"
@@ -119,7 +119,7 @@ def load_terms(path: str | Path | None = None) -> Terms:
     if override.data is None:
         override.data = {}
     if not isinstance(override.data, dict):
-        raise TermsError(override.name, [Problem(override.where(()), "expected a mapping of terms")])
+        raise TermsError(override.name, [override.problem((), "expected a mapping of terms")])
     return _validate(override, _merge(defaults.data, override.data))
 
 
@@ -127,9 +127,9 @@ def _read(path: Path, name: str) -> YamlSource:
     try:
         return read_yaml(path, name)
     except OSError as error:
-        raise TermsError(name, [Problem(name, f"cannot read: {error.strerror or error}")]) from None
+        raise TermsError(name, [Problem("", f"cannot read: {error.strerror or error}", file=name)]) from None
     except YamlSyntaxError as error:
-        raise TermsError(name, [Problem(error.where, error.message)]) from None
+        raise TermsError(name, [error.problem()]) from None
 
 
 def _validate(source: YamlSource, data: Any) -> Terms:
@@ -140,9 +140,9 @@ def _validate(source: YamlSource, data: Any) -> Terms:
     problems = []
     for limit, calendar in terms.clocks.items():
         if limit not in terms.limits:
-            problems.append(Problem(source.where(("clocks", limit), key=True), f"unknown limit {limit!r}{did_you_mean(limit, terms.limits)}; limits: {', '.join(sorted(terms.limits))}"))
+            problems.append(source.problem(("clocks", limit), f"unknown limit {limit!r}; limits: {', '.join(sorted(terms.limits))}", key=True, suggestion=closest(limit, terms.limits)))
         if calendar not in terms.calendars:
-            problems.append(Problem(source.where(("clocks", limit)), f"unknown calendar {calendar!r}{did_you_mean(calendar, terms.calendars)}; calendars: {', '.join(sorted(terms.calendars)) or 'none defined'}"))
+            problems.append(source.problem(("clocks", limit), f"unknown calendar {calendar!r}; calendars: {', '.join(sorted(terms.calendars)) or 'none defined'}", suggestion=closest(calendar, terms.calendars)))
     if problems:
         raise TermsError(source.name, problems)
     return terms

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from obligations.errors import Problem
-from obligations.yamlsrc import YamlSource, did_you_mean
+from check_compliance.obligations.errors import Problem
+from check_compliance.obligations.yamlsrc import YamlSource, closest
 
 
 def yaml_problems(source: YamlSource, error: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
@@ -16,16 +16,17 @@ def yaml_problems(source: YamlSource, error: ValidationError, model: type[BaseMo
     for item in error.errors():
         loc = item["loc"]
         message = item["msg"].removeprefix("Value error, ")
+        suggestion = getattr((item.get("ctx") or {}).get("error"), "suggestion", None)
         if item["type"] == "extra_forbidden":
             key = str(loc[-1])
             allowed = _allowed_keys(model, loc[:-1]) if model else []
-            hint = did_you_mean(key, allowed)
-            message = f"unknown key {key!r}{hint}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+            suggestion = closest(key, allowed)
+            message = f"unknown key {key!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
         elif item["type"] == "missing":
             message = f"required key {loc[-1]!r} is missing"
         elif "input" in item and not isinstance(item["input"], (dict, list)) and "got " not in message:
             message += f", got {json.dumps(item['input'], ensure_ascii=False, default=str)}"
-        problems.append(Problem(source.where(loc, key=item["type"] == "extra_forbidden"), message))
+        problems.append(source.problem(loc, message, key=item["type"] == "extra_forbidden", suggestion=suggestion))
     return problems
 
 

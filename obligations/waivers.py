@@ -31,18 +31,12 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from obligations.errors import CheckError, Problem
-from obligations.rulebook import SubjectType
-from obligations.validation import yaml_problems
-from obligations.yamlsrc import YamlSyntaxError, did_you_mean, parse_yaml
+from check_compliance.obligations.errors import Problem, WaiverError
+from check_compliance.obligations.rulebook import SubjectType
+from check_compliance.obligations.validation import yaml_problems
+from check_compliance.obligations.yamlsrc import YamlSyntaxError, closest, parse_yaml
 
 TARGETS = ("rule", "clause", "breach")
-
-
-class WaiverError(CheckError):
-    """The waivers file cannot be read or is not valid: problems at `file:line:col`."""
-
-    kind = "waiver error"
 
 
 def _day(value: object) -> date:
@@ -88,10 +82,10 @@ class Waiver(BaseModel):
     reason: Text
     approved_by: Text
     expires: Annotated[date, BeforeValidator(_day)]
-    _where: str = PrivateAttr(default="")
+    _at: tuple[str, int, int] = PrivateAttr(default=("", 0, 0))
 
     @model_validator(mode="after")
-    def _one_target(self) -> "Waiver":
+    def _one_target(self) -> Waiver:
         given = [name for name in TARGETS if getattr(self, name) is not None]
         if len(given) != 1:
             got = f"got {' and '.join(given)}" if given else "got none"
@@ -101,7 +95,8 @@ class Waiver(BaseModel):
     @property
     def where(self) -> str:
         """`file:line:col` of the entry, when it was read from a file."""
-        return self._where
+        name, line, column = self._at
+        return f"{name}:{line}:{column}" if name else ""
 
     def is_active(self, today: date) -> bool:
         """Active through the whole `expires` day; `today` is a day in the contract's zone."""
@@ -131,7 +126,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise WaiverError(name, [Problem(name, f"cannot read: {getattr(error, 'strerror', None) or error}")]) from None
+        raise WaiverError(name, [Problem("", f"cannot read: {getattr(error, 'strerror', None) or error}", file=name)]) from None
     return parse_waivers(text, name)
 
 
@@ -139,16 +134,16 @@ def parse_waivers(text: str, name: str = "<waivers>") -> list[Waiver]:
     try:
         source = parse_yaml(text, name)
     except YamlSyntaxError as error:
-        raise WaiverError(name, [Problem(error.where, error.message)]) from None
+        raise WaiverError(name, [error.problem()]) from None
     data = {} if source.data is None else source.data
     if not isinstance(data, dict):
-        raise WaiverError(name, [Problem(source.where(()), "expected a mapping with a `waivers` list")])
+        raise WaiverError(name, [source.problem((), "expected a mapping with a `waivers` list")])
     try:
         waivers = WaiversFile.model_validate(data).waivers or []
     except ValidationError as error:
         raise WaiverError(name, yaml_problems(source, error, WaiversFile)) from None
     for index, waiver in enumerate(waivers):
-        waiver._where = source.where(("waivers", index))
+        waiver._at = (source.name, *source.at(("waivers", index)))
     return waivers
 
 
@@ -163,10 +158,12 @@ def check_waivers_against(
     cited = (sorted(clauses) if clauses is not None else None, sorted(breaches) if breaches is not None else None)
     problems = []
     for index, waiver in enumerate(waivers):
-        where = waiver.where or f"waivers[{index}]"
+        file, line, column = waiver._at
+        place = {"file": file, "line": line, "column": column} if file else {}
+        path = f"waivers[{index}]"
         if waiver.rule is not None and waiver.rule not in rules:
-            problems.append(Problem(where, f"unknown rule {waiver.rule!r}{did_you_mean(waiver.rule, rules)}; rules: {', '.join(rules)}"))
+            problems.append(Problem(path, f"unknown rule {waiver.rule!r}; rules: {', '.join(rules)}", suggestion=closest(waiver.rule, rules), **place))  # type: ignore[arg-type]
         for name, value, known in (("clause", waiver.clause, cited[0]), ("breach", waiver.breach, cited[1])):
             if value is not None and known is not None and value not in known:
-                problems.append(Problem(where, f"no rule cites {name} {value!r}; cited: {', '.join(map(str, known))}"))
+                problems.append(Problem(path, f"no rule cites {name} {value!r}; cited: {', '.join(map(str, known))}", **place))  # type: ignore[arg-type]
     return problems

@@ -5,9 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
+
+from check_compliance.obligations.errors import Problem
 
 Marks = dict[tuple, tuple[int, int]]
 
@@ -21,16 +23,28 @@ class YamlSource:
         self.marks = marks
         self.key_marks = key_marks
 
-    def where(self, loc: Iterable, key: bool = False) -> str:
-        """`file:line:col` of the deepest value on `loc` (of its key, with `key`); parts not in the file are skipped."""
-        best, path = self.marks.get((), (1, 1)), ()
+    def at(self, loc: Iterable, key: bool = False) -> tuple[int, int]:
+        """Line and column of the deepest value on `loc` (of its key, with `key`); parts not in the file are skipped."""
+        best = self.marks.get((), (1, 1))
+        path: tuple[Any, ...] = ()
         for part in loc:
             candidate = path + (part,)
             if candidate in self.marks:
                 path, best = candidate, self.marks[candidate]
         if key and path in self.key_marks:
             best = self.key_marks[path]
-        return f"{self.name}:{best[0]}:{best[1]}"
+        return best
+
+    def where(self, loc: Iterable, key: bool = False) -> str:
+        """`file:line:col` of the deepest value on `loc` (see `at`)."""
+        line, column = self.at(loc, key)
+        return f"{self.name}:{line}:{column}"
+
+    def problem(self, loc: Iterable, message: str, key: bool = False, suggestion: Optional[str] = None) -> Problem:
+        """A problem at the value (or key) on `loc`, its path the keys that lead there."""
+        loc = tuple(loc)
+        line, column = self.at(loc, key)
+        return Problem(key_path(loc), message, file=self.name, line=line, column=column, suggestion=suggestion)
 
 
 def read_yaml(path: str | Path, name: str | None = None) -> YamlSource:
@@ -46,12 +60,12 @@ def parse_yaml(text: str, name: str) -> YamlSource:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise YamlSyntaxError(where, f"not valid YAML: {error.problem or error.context}") from None
+        place = (mark.line + 1, mark.column + 1) if mark else None
+        raise YamlSyntaxError(name, place, f"not valid YAML: {error.problem or error.context}") from None
     except ValueError as error:
         # PyYAML raises a bare ValueError for an impossible date (2026-02-30): find the node.
-        where = _bad_scalar(node, name) if node is not None else name
-        raise YamlSyntaxError(where, f"not a valid date or time ({error})") from None
+        place = _bad_scalar(node) if node is not None else None
+        raise YamlSyntaxError(name, place, f"not a valid date or time ({error})") from None
     marks: Marks = {}
     key_marks: Marks = {}
     if node is not None:
@@ -60,10 +74,17 @@ def parse_yaml(text: str, name: str) -> YamlSource:
 
 
 class YamlSyntaxError(Exception):
-    def __init__(self, where: str, message: str) -> None:
-        self.where = where
+    """A file that is not YAML (or holds an impossible date), at its line and column when known."""
+
+    def __init__(self, name: str, place: Optional[tuple[int, int]], message: str) -> None:
+        self.name = name
+        self.place = place
         self.message = message
-        super().__init__(f"{where}: {message}")
+        super().__init__(str(self.problem()))
+
+    def problem(self) -> Problem:
+        line, column = self.place if self.place else (None, None)
+        return Problem("", self.message, file=self.name, line=line, column=column)
 
 
 def _collect(node: yaml.Node, path: tuple, marks: Marks, key_marks: Marks) -> None:
@@ -78,7 +99,7 @@ def _collect(node: yaml.Node, path: tuple, marks: Marks, key_marks: Marks) -> No
             _collect(item, path + (index,), marks, key_marks)
 
 
-def _bad_scalar(node: yaml.Node, name: str) -> str:
+def _bad_scalar(node: yaml.Node) -> Optional[tuple[int, int]]:
     constructor = yaml.SafeLoader("")
     stack = [node]
     while stack:
@@ -87,14 +108,23 @@ def _bad_scalar(node: yaml.Node, name: str) -> str:
             try:
                 constructor.construct_object(current, deep=True)
             except ValueError:
-                return f"{name}:{current.start_mark.line + 1}:{current.start_mark.column + 1}"
+                return current.start_mark.line + 1, current.start_mark.column + 1
         elif isinstance(current, yaml.MappingNode):
             stack.extend(value for pair in reversed(current.value) for value in reversed(pair))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
-    return name
+    return None
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def closest(word: str, choices: Iterable[str]) -> Optional[str]:
+    """The choice `word` was most likely meant to be, if one is close."""
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def key_path(loc: Iterable) -> str:
+    """`("limits", "first_response")` -> `limits.first_response`; list positions as `[3]`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Checker
+from check_compliance import Checker
 
 
 @pytest.fixture(scope="session")

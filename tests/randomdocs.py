@@ -96,7 +96,7 @@ def document(seed: int, complaints: int, as_of_days: float = 60, compliant: bool
         {"id": "web", "kind": "website", "opened_on": "2026-10-01"},
     ]
     if not compliant and rng.random() < 0.5:
-        channels[2]["closed_on"] = "2026-10-%02d" % rng.randrange(1, 28)
+        channels[2]["closed_on"] = f"2026-10-{rng.randrange(1, 28):02d}"
     periods = []
     month = START
     while month < as_of:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from engine import Checker, validate_records
+from check_compliance import Checker
+from check_compliance.obligations.loading import validate_records
 
 CONTRACT = {"id": "HT-TEST", "effective_on": "2026-01-01", "term_years": 1, "timezone": "Asia/Shanghai"}
 

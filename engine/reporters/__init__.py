@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.findings import Report
-from engine.reporters import github, json_format, jsonl, junit, markdown, sarif, text
+from check_compliance.engine.findings import Report
+from check_compliance.engine.reporters import github, json_format, jsonl, junit, markdown, sarif, text
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": text.render,

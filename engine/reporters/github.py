@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.findings import Finding, Report, WaiverStatus
-from engine.reporters.wording import gate_note, waiver_target
+from check_compliance.engine.findings import Finding, Report, WaiverStatus
+from check_compliance.engine.reporters.wording import gate_note, waiver_target
 
 # A breach that can fail the gate is `::error`, an at-risk warning `::warning`, a waived or
 # baseline-known finding `::notice` saying why; expired and unused waivers get a `::warning`

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from engine.findings import Report
-from engine.reporters.jsonl import finding_document
+from check_compliance.engine.findings import Report
+from check_compliance.engine.reporters.jsonl import finding_document
 
 
 def render(report: Report) -> str:

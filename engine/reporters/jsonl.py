@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.findings import Finding, Report
+from check_compliance.engine.findings import Finding, Report
 
 
 def render(report: Report) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from engine.findings import Finding, Report, RuleInfo
-from engine.reporters.wording import breach_title, evidence_lines, gate_note
+from check_compliance.engine.findings import Finding, Report, RuleInfo
+from check_compliance.engine.reporters.wording import breach_title, evidence_lines, gate_note
 
 # How findings show, chosen for what Jenkins' JUnit plugin and GitLab's test report display:
 # - a breach that can fail the gate is a `<failure>` (red, counted as failed);

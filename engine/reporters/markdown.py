@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from engine.findings import Finding, Report
-from engine.reporters.wording import (
+from check_compliance.engine.findings import Finding, Report
+from check_compliance.engine.reporters.wording import (
     breach_title,
     gate_note,
     party_label,

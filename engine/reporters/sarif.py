@@ -7,8 +7,8 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
-from engine.findings import Finding, Report, RuleInfo
-from engine.reporters.wording import (
+from check_compliance.engine.findings import Finding, Report, RuleInfo
+from check_compliance.engine.reporters.wording import (
     CLAUSE_TEXTS,
     breach_title,
     gate_note,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from engine.findings import Finding, Report
-from obligations.durations import describe_seconds
-from engine.reporters.wording import waiver_target
+from check_compliance.engine.findings import Finding, Report
+from check_compliance.engine.reporters.wording import waiver_target
+from check_compliance.obligations.durations import describe_seconds
 
 _WORDS = {
     "en": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.findings import Finding, WaiverStatus
+from check_compliance.engine.findings import Finding, WaiverStatus
 
 # Appendix 2, shortened to a title: CI dashboards key test history on names, so these never
 # follow --lang and never change wording between releases.

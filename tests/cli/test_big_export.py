@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPLAINTS = 200_000
 # Measured 255 MB on 2 cores / Python 3.11 for 200k complaints with 20k findings (10 % breaches):
@@ -26,7 +28,7 @@ def _generator():  # type: ignore[no-untyped-def]
 def _check(records: Path, out: Path) -> int:
     """Run the CLI in its own process and return the peak RSS (MB) of that process alone."""
     code = (
-        "import resource, sys; from cli import main\n"
+        "import resource, sys; from check_compliance.cli import main\n"
         "try:\n    main()\nexcept SystemExit as e:\n"
         "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); raise\n"
     )
@@ -35,6 +37,7 @@ def _check(records: Path, out: Path) -> int:
     return int(result.stderr.strip().splitlines()[-1]) // 1024
 
 
+@pytest.mark.slow
 def test_a_200k_complaint_stream_stays_under_its_memory_bound(tmp_path: Path) -> None:
     generate = _generator()
     month = generate.generate(COMPLAINTS, seed=5)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli import main
+from check_compliance.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = str(ROOT / "fixtures" / "sample-month.json")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli import main
+from check_compliance.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample-month.json"
@@ -82,7 +82,7 @@ def test_an_invalid_stream_never_gives_a_report(tmp_path: Path) -> None:
     result = invoke(str(jsonl), "--format", "json")
     assert result.exit_code == 2
     assert f"line {at + 1}: complaints[" in result.output and ".status" in result.output
-    assert f"line {len(lines)}.type" in result.output
+    assert f"line {len(lines)}: type" in result.output
     assert '"findings"' not in result.output
 
 

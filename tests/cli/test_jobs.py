@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
 import pytest
-
-from cli import main
-from engine import parallel
-from engine.parallel import WORTH_A_PROCESS, shares
-
+from click.testing import CliRunner
 from randomdocs import document
+
+from check_compliance.cli import main
+from check_compliance.engine import parallel
+from check_compliance.engine.parallel import WORTH_A_PROCESS, shares
 
 
 def test_jobs_2_and_jobs_1_give_byte_identical_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import Checker, Report, load_records, validate_records
-from engine.baseline import BaselineError, apply_baseline, baseline_document, load_baseline, parse_baseline
-from engine.reporters import render
-from engine.waivers import apply_waivers
-from obligations.waivers import Waiver
+from check_compliance import BaselineError, Checker, Report, load_records
+from check_compliance.engine.baseline import apply_baseline, baseline_document, load_baseline, parse_baseline
+from check_compliance.engine.reporters import render
+from check_compliance.engine.waivers import apply_waivers
+from check_compliance.obligations.loading import validate_records
+from check_compliance.obligations.waivers import Waiver
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample-month.json"
 C0102 = "first-response:complaint:C-0102"

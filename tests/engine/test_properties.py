@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-from engine import Checker, validate_records
-from engine.plain import PlainRuntime
-from engine.reporters import render
-
 from randomdocs import document
+
+from check_compliance import Checker
+from check_compliance.engine.plain import PlainRuntime
+from check_compliance.engine.reporters import render
+from check_compliance.obligations.loading import validate_records
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _DURABLE = Checker()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from engine import Checker, validate_records
-
 from support import merge
+
+from check_compliance import Checker
+from check_compliance.obligations.loading import validate_records
 
 BASE = {
     "contract": {"id": "HT", "effective_on": "2026-10-01", "term_years": 1},

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Checker, Report, load_records, load_rulebook
-from engine.waivers import apply_waivers, waiver_day
-from obligations.waivers import Waiver, WaiverError, check_waivers_against, load_waivers
+from check_compliance import Checker, Report, WaiverError, load_records, load_rulebook
+from check_compliance.engine.waivers import apply_waivers, waiver_day
+from check_compliance.obligations.waivers import Waiver, check_waivers_against, load_waivers
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample-month.json"
 TODAY = date(2026, 11, 20)  # the sample's as_of, 2026-11-20T00:00:00+08:00
@@ -144,7 +144,7 @@ def test_empty_file_waives_nothing(report: Report, tmp_path: Path) -> None:
 
 def test_unknown_key_names_line_and_suggests(tmp_path: Path) -> None:
     message = _error(tmp_path, "waivers:\n" + _entry(extra="    approved_on: 2026-11-01\n"))
-    assert "waivers.yaml:7:5: unknown key 'approved_on' (did you mean 'approved_by'?)" in message
+    assert "waivers.yaml:7:5: unknown key 'approved_on'" in message and "(did you mean 'approved_by'?)" in message
     assert "allowed: approved_by, breach, clause, expires, reason, rule, subject, subject_type" in message
 
 
@@ -184,7 +184,8 @@ def test_unquoted_clause_and_unknown_subject_type(tmp_path: Path) -> None:
 def test_yaml_syntax_error_and_wrong_top_level(tmp_path: Path) -> None:
     assert "waivers.yaml:3:1: not valid YAML" in _error(tmp_path, "waivers:\n  - rule: [first\n")
     assert "expected a mapping with a `waivers` list" in _error(tmp_path, "- rule: first-response\n")
-    assert "unknown key 'waiver' (did you mean 'waivers'?)" in _error(tmp_path, "waiver: []\n")
+    message = _error(tmp_path, "waiver: []\n")
+    assert "unknown key 'waiver'" in message and "(did you mean 'waivers'?)" in message
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
@@ -197,5 +198,7 @@ def test_unknown_rule_id_is_reported_with_a_suggestion(tmp_path: Path) -> None:
     waivers = _load(tmp_path, _entry(), _entry(target="rule: first-responce"), _entry(target='clause: "1.7"'))
     problems = check_waivers_against(waivers, [r.id for r in rulebook.rules], clauses={r.clause for r in rulebook.rules})
     assert [str(p).split(": ", 1)[0] for p in problems] == [f"{tmp_path / 'waivers.yaml'}:7:5", f"{tmp_path / 'waivers.yaml'}:12:5"]
-    assert "unknown rule 'first-responce' (did you mean 'first-response'?)" in problems[0].message
+    assert "unknown rule 'first-responce'" in problems[0].message
+    assert (problems[0].suggestion, problems[0].line, problems[0].column, problems[0].path) == ("first-response", 7, 5, "waivers[1]")
+    assert "(did you mean 'first-response'?)" in str(problems[0])
     assert "no rule cites clause '1.7'" in problems[1].message

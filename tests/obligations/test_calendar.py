@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from obligations.calendar import BusinessCalendar, CalendarSpec
-from obligations.clock import WallClock
-from obligations.durations import Limit, parse_limit
+from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec
+from check_compliance.obligations.clock import WallClock
+from check_compliance.obligations.durations import Limit, parse_limit
 
 UTC = timezone.utc
 SHANGHAI = ZoneInfo("Asia/Shanghai")

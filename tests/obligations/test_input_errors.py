@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from engine import InputError, load_records, parse_records, parse_records_jsonl, validate_records
-
 from support import merge
+
+from check_compliance import InputError, load_records
+from check_compliance.obligations.loading import parse_records, parse_records_jsonl, validate_records
 
 BASE = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "clean.json").read_text(encoding="utf-8"))
 C = "2026-10-03T09:00:00+08:00"
@@ -91,7 +91,7 @@ def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"line 3: complaints\[1\]\.status"):
         load_records(path)
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
-    with pytest.raises(InputError, match=r"line 4\.type: expected one of contract, channel"):
+    with pytest.raises(InputError, match=r"line 4: type: expected one of contract, channel"):
         load_records(path)
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from engine import Checker, load_rulebook, validate_records
-from obligations.terms import DEFAULT_TERMS, Terms, _merge
-
 from support import merge
+
+from check_compliance import Checker, load_rulebook
+from check_compliance.obligations.loading import validate_records
+from check_compliance.obligations.terms import DEFAULT_TERMS, Terms, _merge
 
 CASES = Path(__file__).parent / "cases"
 _CHECKERS: dict[str, Checker] = {}

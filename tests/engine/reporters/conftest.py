@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Checker, Report, load_records
-from engine.findings import Resolved, Subject, Waived, WaiverStatus
+from check_compliance import Checker, Report, load_records
+from check_compliance.engine.findings import Resolved, Subject, Waived, WaiverStatus
 
 # Text every format must escape: `%`, line breaks, `|`, `<&>`, quotes, `,:`, a control character.
 ODD_MESSAGE = 'Done 100% <b>late</b> & "quoted" | a,b: c\nsecond line\r\nthird\x01'

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from engine import Report
-from engine.reporters import RENDERERS, github, jsonl, junit, markdown, sarif
+from check_compliance import Report
+from check_compliance.engine.reporters import RENDERERS, github, jsonl, junit, markdown, sarif
 
 
 def test_junit_keeps_the_message_exact_in_attributes_and_drops_only_illegal_characters(odd: Report) -> None:

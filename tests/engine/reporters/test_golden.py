@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Report
-from engine.reporters import RENDERERS
+from check_compliance import Report
+from check_compliance.engine.reporters import RENDERERS
 
 GOLDEN = Path(__file__).parent / "golden"
 EXTENSIONS = {"text": "txt", "json": "json", "jsonl": "jsonl", "junit": "xml", "sarif": "sarif.json", "github": "github.txt", "markdown": "md"}

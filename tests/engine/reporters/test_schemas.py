@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import xmlschema
 
-from engine import Report
-from engine.reporters import junit, sarif
+from check_compliance import Report
+from check_compliance.engine.reporters import junit, sarif
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 # RFC 3986 URI-reference characters: the schema says `format: uri-reference`, which jsonschema

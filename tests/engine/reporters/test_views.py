@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Checker, Report, load_records
-from engine.findings import Subject
-from engine.reporters import (
+from check_compliance import Checker, Report, load_records
+from check_compliance.engine.findings import Subject
+from check_compliance.engine.reporters import (
     RENDERERS,
     github,
     json_format,
