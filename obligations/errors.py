@@ -16,6 +16,7 @@ the place as fields (`path`, `file`, `line`, `column`) and an optional `suggesti
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -111,6 +112,28 @@ class BaselineError(CheckError):
 
 class EngineError(CheckError):
     kind = "engine error"
+
+
+SHOWN_CHARACTERS = 40  # of an offending value in a message: enough to recognise, too little to leak
+
+
+def excerpt(value: object, limit: int = SHOWN_CHARACTERS) -> str:
+    """An offending value as a message may show it: its JSON text, at most `limit` characters,
+    with controls, bidi overrides and lone surrogates escaped so it cannot act on a terminal or log.
+
+    Free-text fields (names, purposes, sections) are never shown at all: callers say only what
+    is wrong with them.
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    cut = len(text) > limit
+    shown = "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF and ch not in _BIDI else f"\\u{ord(ch):04x}" for ch in text[:limit])
+    return f"{shown}… ({len(text)} characters)" if cut else shown
+
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _natural(text: str) -> tuple:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -70,6 +71,12 @@ def test_every_python_block_runs_as_written(index: int) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def _environment() -> dict[str, str]:
+    # The commands of the environment the tests run in, as if it were activated.
+    bin_dir = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+
+
 def test_every_shell_command_runs_as_written() -> None:
     ran = 0
     for command in _commands("sh"):
@@ -79,7 +86,7 @@ def test_every_shell_command_runs_as_written() -> None:
             continue  # the benchmark: test_the_benchmark_commands_run
         if command.startswith("CFLAGS="):
             continue  # a compiler this machine does not have; the same install otherwise
-        result = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=300, env=_environment())
         # The sample has breaches: 1 is the answer; 2 (could not check) never is.
         assert result.returncode in (0, 1), (command, result.stderr)
         assert "Traceback" not in result.stderr
@@ -112,5 +119,5 @@ def test_the_records_example_is_a_valid_records_document() -> None:
 def test_the_benchmark_commands_run() -> None:
     pytest.importorskip("duckdb", reason="the benchmark's extras (pip install '.[bench]') are not installed")
     quick = next(c for c in _commands("sh") if c.startswith("python bench/run.py --quick"))
-    result = subprocess.run(quick, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(quick, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=900, env=_environment())
     assert result.returncode == 0, result.stderr[-3000:]
