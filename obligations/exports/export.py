@@ -125,6 +125,7 @@ def _documents(folded: Folded) -> list[dict[str, Any]]:
     """Each folded complaint as RECORDS.md: fields in its order (absent when null), pauses, then `source`."""
     names = [n for n in COMPLAINT_FIELDS if n in folded.fields]
     columns = names + (["pauses"] if "pauses" in folded.frame.columns else []) + ["x." + n for n in folded.extras]
+    has_pauses = "pauses" in folded.frame.columns
     out = []
     for row in folded.frame.select(columns).iter_rows():
         document: dict[str, Any] = {}
@@ -132,7 +133,7 @@ def _documents(folded: Folded) -> list[dict[str, Any]]:
             if value is not None:
                 document[name] = value
         rest = row[len(names):]
-        if "pauses" in folded.frame.columns:
+        if has_pauses:
             pauses = rest[0]
             rest = rest[1:]
             if pauses:

@@ -57,3 +57,14 @@ def test_the_make_examples_script_writes_the_committed_files(tmp_path, monkeypat
     monkeypatch.setattr(module, "HERE", tmp_path)
     module.write("x.csv", ["a", "b"], newline="\r\n", bom=True)
     assert (tmp_path / "x.csv").read_bytes() == b"\xef\xbb\xbfa\r\nb\r\n"
+
+
+def test_the_readme_shows_the_servicenow_and_ticket_mappings_as_shipped() -> None:
+    import re
+
+    import yaml
+
+    readme = (MAPPINGS.parent / "README.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)]
+    for name in ("servicenow", "it-tickets"):
+        assert yaml.safe_load((MAPPINGS / f"{name}.yaml").read_text(encoding="utf-8")) in blocks
