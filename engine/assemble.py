@@ -25,16 +25,20 @@ def finding(outcome: str, fact: dict, context: Context, lang: str, zone) -> Find
     shown_zone = getattr(clock, "zone", zone) if working else zone
     rule_fields = context.rule
     due_us, observed_us = fact.get(rule_fields.field("due")), fact.get(rule_fields.field("obs"))
-    due = from_micros(due_us + (1 if context.end_of_day else 0), shown_zone) if due_us is not None else None
+    if due_us is not None and context.end_of_day:
+        due_us += 1  # the midnight that ends the due day: the first late instant
+    due = from_micros(due_us, shown_zone) if due_us is not None else None
     observed = from_micros(observed_us, shown_zone) if observed_us is not None else None
     as_of = from_micros(fact["asof"], shown_zone)
     delay: Optional[timedelta] = None
     working_delay: Optional[timedelta] = None
-    if due is not None and outcome in ("late", "overdue"):
-        until = observed if outcome == "late" and observed is not None else as_of
-        delay = until - due
+    if due is not None and due_us is not None and outcome in ("late", "overdue"):
+        until_us = observed_us if outcome == "late" and observed_us is not None else fact["asof"]
+        # Between instants, never wall readings: two datetimes of one zone subtract as wall times,
+        # an hour off across a DST change.
+        delay = timedelta(microseconds=until_us - due_us)
         if working and clock is not None:
-            working_delay = clock.elapsed(due, until, context.pauses)
+            working_delay = clock.elapsed(due, from_micros(until_us, shown_zone), context.pauses)
     elapsed = None
     if outcome == "at_risk" and clock is not None and context.start is not None:
         elapsed = clock.elapsed(context.start, as_of, context.pauses)

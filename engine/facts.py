@@ -10,14 +10,13 @@ beyond the fact (`Context`) are worked out only for the facts that matched.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Optional, Protocol, Union
 
 from check_compliance.engine.compiler import CompiledRule, Program
-from check_compliance.obligations.clock import Clock, Pause, WallClock, due_us, from_micros, micros
+from check_compliance.obligations.clock import Clock, Pause, WallClock, due_us, from_micros, micros, share_us
 from check_compliance.obligations.durations import Limit
 from check_compliance.obligations.periods import term_periods
 from check_compliance.obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Report
@@ -128,7 +127,7 @@ class FactBuilder:
             limits = {u: self.program.terms.limit_for(deadline.limit, u) for u in urgencies}
             if isinstance(clock, WallClock) and not any(limit.is_days for limit in limits.values()):
                 fraction = self.program.terms.at_risk
-                wall = {u: (limit.seconds * 1_000_000, math.ceil(limit.seconds * fraction) * 1_000_000) for u, limit in limits.items()}
+                wall = {u: (limit.seconds * 1_000_000, share_us(limit.seconds * 1_000_000, fraction)) for u, limit in limits.items()}
         return _Plan(compiled, isinstance(rule, RequiredRule), event, deadline, compiled.field("obs"), compiled.field("due"), compiled.field("risk"), wall)
 
     def _clock(self, limit_name: str) -> Clock:
@@ -220,8 +219,8 @@ class FactBuilder:
             else:
                 clock, limit, _ = self._deadline(deadline, complaint)
                 due_at = clock.due(start, limit, pauses)
-                running = clock.elapsed(start, due_at, pauses).total_seconds()
-                risk_at = clock.due(start, Limit.of_seconds(math.ceil(running * self.program.terms.at_risk)), pauses)
+                running = clock.elapsed(start, due_at, pauses) // _MICRO
+                risk_at = clock.advance(start, share_us(running, self.program.terms.at_risk) * _MICRO, pauses)
                 fact[plan.due_key], fact[plan.risk_key] = micros(due_at), micros(risk_at)
         return fact, SubjectRef("complaint", complaint.id, complaint, pauses)
 
@@ -258,7 +257,8 @@ class FactBuilder:
                 due = _midnight(last + timedelta(days=compiled.due_days + 1), self.zone) - _MICRO
                 fact[compiled.field("end")] = micros(end)
                 fact[compiled.field("due")] = micros(due)
-                fact[compiled.field("risk")] = micros(end + (due - end) * self.program.terms.at_risk)
+                # The limit runs from the period's end to the midnight that ends its due day.
+                fact[compiled.field("risk")] = micros(end) + share_us(micros(due) + 1 - micros(end), self.program.terms.at_risk)
                 self._event(fact, compiled.field("obs"), delivered[compiled.slot].get((first, last)))
             yield fact, SubjectRef("period", f"{first.isoformat()}/{last.isoformat()}")
 

@@ -145,8 +145,10 @@ class CalendarSpec(BaseModel):
 class BusinessCalendar:
     """A `Clock` that counts only working time: weekly windows, minus holidays, plus workdays.
 
-    Which windows a date has, in order of precedence: an `extra_workdays` date works with the
-    standard hours; an `extra_holidays` date has none; a makeup workday (调休, a weekend day the
+    Which windows a date has, in order of precedence: an `extra_workdays` date works the windows
+    of its own weekday, and if that weekday has none (a weekend), those of the weekday it stands
+    in for where the holiday calendar names one, else the standard hours; an `extra_holidays`
+    date has none; a makeup workday (调休, a weekend day the
     holidays package lists in `weekend_workdays`) works with the hours of the weekday whose day off
     it pays for, read from the package's substituted-holiday tables (2026-01-04, a Sunday, works
     as Friday 2026-01-02), else the standard hours; a statutory holiday has none; any other date
@@ -195,6 +197,10 @@ class BusinessCalendar:
             else timedelta(0)
         )
         return self._local(self._advance(close, lost, pauses))
+
+    def advance(self, start: datetime, amount: timedelta, pauses: Sequence[Pause] = ()) -> datetime:
+        """The instant `amount` of working time outside pauses after `start`, to the microsecond."""
+        return self._local(self._advance(_utc(start), amount, pauses))
 
     def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> timedelta:
         """Working time between `start` and `end` outside pauses; zero if `end <= start`."""
@@ -316,19 +322,31 @@ class BusinessCalendar:
         return self._instant(day, 0), tuple(merged)
 
     def _windows(self, day: date) -> tuple[Window, ...]:
+        own = self._week[day.weekday()]
         if day in self._extra_on:
-            return self._standard
+            return own or self._stand_in(day)
         if day in self._extra_off:
             return ()
         statutory, makeup = self._year(day.year)
         if day in makeup:
-            replaced = makeup[day]
-            return (
-                self._week[replaced]
-                if replaced is not None and self._week[replaced]
-                else self._standard
-            )
-        return () if day in statutory else self._week[day.weekday()]
+            return self._stand_in(day)
+        return () if day in statutory else own
+
+    def _stand_in(self, day: date) -> tuple[Window, ...]:
+        """The windows of the weekday a working weekend day stands in for, else the standard ones."""
+        replaced = self._year(day.year)[1].get(day)
+        if replaced is None:
+            replaced = self._replaced(day)
+        return self._week[replaced] if replaced is not None and self._week[replaced] else self._standard
+
+    def _replaced(self, day: date) -> int | None:
+        # An extra workday the holidays package does not list as a makeup day may still be in
+        # its substitution tables (a makeup day the user lists by hand).
+        source = self.spec.holidays
+        if source is None:
+            return None
+        table = holidays_pkg.country_holidays(source.country, subdiv=source.subdivision, years=(day.year, day.year + 1))
+        return _substitutions(table, (day.year, day.year + 1)).get(day)
 
     def _holiday_year(self, year: int) -> tuple[frozenset[date], dict[date, int | None]]:
         source = self.spec.holidays

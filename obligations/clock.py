@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta, timezone, tzinfo
+from fractions import Fraction
 from typing import Protocol
 
 from check_compliance.obligations.durations import Limit
@@ -26,6 +27,8 @@ class Clock(Protocol):
     is_business: bool
 
     def due(self, start: datetime, limit: Limit, pauses: Sequence[Pause] = ()) -> datetime: ...
+
+    def advance(self, start: datetime, amount: timedelta, pauses: Sequence[Pause] = ()) -> datetime: ...
 
     def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> timedelta: ...
 
@@ -65,6 +68,10 @@ class WallClock:
             amount = limit.seconds * 1_000_000
         return from_micros(due_us(start_us, amount, _pauses_us(pauses)), self.zone)
 
+    def advance(self, start: datetime, amount: timedelta, pauses: Sequence[Pause] = ()) -> datetime:
+        """The instant `amount` of running time after `start`, to the microsecond."""
+        return from_micros(due_us(micros(start), amount // _MICRO, _pauses_us(pauses)), self.zone)
+
     def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> timedelta:
         return elapsed_us(micros(start), micros(end), _pauses_us(pauses)) * _MICRO
 
@@ -81,6 +88,16 @@ def due_us(start: int, amount: int, pauses: Sequence[tuple[int, int]]) -> int:
             remaining -= begin - cursor
         cursor = max(cursor, end)
     return cursor + remaining
+
+
+def share_us(amount: int, fraction: float) -> int:
+    """The first whole microsecond at which `fraction` of `amount` microseconds has run.
+
+    `fraction` is read as the decimal the terms wrote (0.8 is exactly 4/5, not the binary float
+    just above it), so at-risk is due the very microsecond 80 % has elapsed, even inside a second.
+    """
+    exact = Fraction(repr(fraction)) * amount
+    return -(-exact.numerator // exact.denominator)
 
 
 def elapsed_us(start: int, end: int, pauses: Sequence[tuple[int, int]]) -> int:

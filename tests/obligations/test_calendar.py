@@ -187,7 +187,15 @@ def test_extra_holidays_and_workdays() -> None:
     cal = calendar(
         {"mon": ["08:00-12:00"], "tue-fri": ["09:00-18:00"]}, extra_workdays=[date(2026, 3, 7)]
     )
-    assert hours_of(cal, date(2026, 3, 7)) == [("03-07 08:00", "03-07 12:00")]  # Monday's hours
+    assert hours_of(cal, date(2026, 3, 7)) == [("03-07 08:00", "03-07 12:00")]  # a Saturday: Monday's hours
+    cal = calendar(
+        {"mon": ["08:00-12:00"], "tue-fri": ["09:00-18:00"]}, extra_workdays=[date(2026, 3, 12)]
+    )
+    assert hours_of(cal, date(2026, 3, 12)) == [("03-12 09:00", "03-12 18:00")]  # a Thursday: its own
+    # A weekend day the holidays package pays a day off with, listed by hand too: the hours of the
+    # weekday it stands in for (2026-01-04, a Sunday, works as Friday 2026-01-02).
+    cal = calendar({"mon": ["08:00-12:00"], "fri": ["14:00-15:00"]}, holidays={"country": "CN"}, extra_workdays=["2026-01-04"])
+    assert hours_of(cal, date(2026, 1, 4)) == [("01-04 14:00", "01-04 15:00")]
     cal = calendar(LUNCH, holidays={"country": "CN"}, extra_workdays=["2026-10-01"])
     assert cal.due(sh(2026, 10, 1, 10), parse_limit("1h")) == sh(
         2026, 10, 1, 11
