@@ -12,13 +12,29 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, Gate, Problem, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
+from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
 from check_compliance.engine.reporters import RENDERERS
 from check_compliance.engine.versions import version_text
+from check_compliance.obligations.errors import MappingError
+from check_compliance.obligations.exports import Export, load_mapping, read_export
+from check_compliance.obligations.exports.output import write_records
+from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
 from check_compliance.obligations.sources import input_size
 
 PROGRESS_FROM_BYTES = 50_000_000
+CONVERT_EXAMPLES = """
+\b
+Examples:
+  check-compliance convert --mapping mappings/servicenow.yaml -o records.json
+  check-compliance convert --mapping mappings/servicenow.yaml export.zip -o records.jsonl --quarantine bad.jsonl
+
+\b
+Exit codes:
+  0  the records were written (and no more complaints quarantined than --max-quarantined)
+  2  they could not be: a bad mapping or export, an invalid complaint without --quarantine, or too many quarantined
+"""
 EXAMPLES = """
 \b
 Examples:
@@ -29,6 +45,8 @@ Examples:
   check-compliance records.json --as-of 2026-11-01T00:00:00+08:00 --lang zh
   check-compliance records.json --terms our-contract.yaml --fail-on warning
   check-compliance records.json --waivers waivers.yaml --baseline last-month.json
+  check-compliance incidents.csv --mapping mappings/servicenow.yaml --quarantine bad.json
+  check-compliance convert --mapping mappings/servicenow.yaml incidents.csv -o records.json
 
 \b
 Exit codes:
@@ -90,7 +108,7 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 
 
 @main.command("check", epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("records")
+@click.argument("records", nargs=-1)
 @click.option("--format", "formats", multiple=True, callback=_formats, metavar="NAME[:FILE]", help=f"Report format, repeatable: {', '.join(sorted(RENDERERS))}; NAME:FILE writes that view to FILE. Default: text.")
 @click.option("--as-of", callback=_as_of, metavar="INSTANT", help="Judge the world as it stood then (overrides the records' as_of). Offset-less: the contract's zone.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True, help="Lowest severity that makes the exit code 1.")
@@ -103,20 +121,34 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write this run's findings as a baseline file.")
 @click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document (a JSON Lines stream uses one); the report is the same for any number.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help="A mapping file: check a system's own export (CSV, zip, xlsx, Parquet, JSON) through it. EXPORT files replace its source.files.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
+@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
+@click.option("--max-quarantined", type=click.IntRange(min=0), help="Quarantined complaints the gate accepts (default 0: any fails it, exit 2).")
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show this package's, durable_rules' and the rulebook's versions.")
-def check_command(records: str, formats: list[tuple[str, Optional[Path]]], as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path],
+def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Path]]], as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path],
                   terms_file: Optional[Path], waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path],
-                  write_baseline: Optional[Path], jobs: int, output: Optional[Path]) -> None:
+                  write_baseline: Optional[Path], jobs: int, output: Optional[Path], mapping_file: Optional[Path], data_dir: Optional[Path],
+                  quarantine_file: Optional[Path], max_quarantined: Optional[int]) -> None:
     """Check exported RECORDS against the contract's rules: a JSON document, JSON Lines (.jsonl,
-    read as a stream), either gzipped (.gz), or - for standard input."""
+    read as a stream), either gzipped (.gz), or - for standard input. With --mapping, RECORDS
+    are a system's own export files (none: the mapping's source.files)."""
     to_terminal = output is None and any(path is None for _, path in formats)
     with _exit_on_error():
-        checker = Checker(load_rulebook(rules_dir), load_terms(terms_file))
-        gate = Gate(waivers_file, baseline_file, fail_on=fail_on, strict_waivers=strict_waivers)  # type: ignore[arg-type]
+        _export_options(records, mapping_file, data_dir, quarantine_file, max_quarantined)
+        terms = load_terms(terms_file)
+        checker = Checker(load_rulebook(rules_dir), terms)
+        gate = Gate(waivers_file, baseline_file, fail_on=fail_on, strict_waivers=strict_waivers, max_quarantined=max_quarantined or 0)  # type: ignore[arg-type]
         gate.bind(checker.rules)
-        with _progress(records, to_terminal) as progress:
-            export = open_records(records, progress)
-            report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records, jobs=jobs)  # type: ignore[arg-type]
+        if mapping_file is not None:
+            exported = _read_export(mapping_file, records, data_dir, quarantine_file, checker)
+            report = checker.check(exported.records, as_of=_zoned(as_of, exported.records), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
+            report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
+        else:
+            with _progress(records[0], to_terminal) as progress:
+                export = open_records(records[0], progress)
+                report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
+            report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
         report = gate.apply(report)
         if write_baseline is not None:
             _write(write_baseline, baseline_document(report))
@@ -173,6 +205,94 @@ def _progress(records: str, report_to_terminal: bool) -> Iterator[Optional[Calla
         return
     with click.progressbar(length=size, label="reading", file=sys.stderr) as bar:
         yield bar.update
+
+
+# --- A system's own export, through a mapping file (MAPPING.md) -----------------------------------
+
+_NOT_RECORDS = {".csv": "CSV", ".tsv": "TSV", ".txt": "text", ".xlsx": "Excel", ".xls": "Excel", ".xlsm": "Excel", ".zip": "zip", ".parquet": "Parquet"}
+
+
+def _export_options(records: tuple[str, ...], mapping: Optional[Path], data_dir: Optional[Path], quarantine: Optional[Path], max_quarantined: Optional[int]) -> None:
+    """Refuse option combinations that cannot mean what they say; hint at a mapping for a CSV or zip."""
+    if max_quarantined is not None and quarantine is None:
+        _fail("--max-quarantined needs --quarantine FILE: the complaints it allows must be written somewhere")
+    if mapping is not None:
+        return
+    if data_dir is not None:
+        _fail("--data-dir is the folder of a mapping's files: give --mapping FILE")
+    if quarantine is not None:
+        _fail("--quarantine works with a mapped export (--mapping FILE) for now; a records file is checked whole")
+    if len(records) != 1:
+        _fail(f"expected one records file (or export files with --mapping FILE), got {len(records)}")
+    hint = _export_hint(records[0])
+    if hint is not None:
+        _fail(hint)
+
+
+def _export_hint(path: str) -> Optional[str]:
+    """The way forward for a system's export given as if it were records: a mapping file."""
+    kind = _NOT_RECORDS.get(Path(path).suffix.lower())
+    if kind is None and path != "-":
+        try:
+            with open(path, "rb") as handle:
+                kind = "zip" if handle.read(4) == b"PK\x03\x04" else None
+        except OSError:
+            return None
+    if kind is None:
+        return None
+    return (f"{path}: a {kind} export is not a records file (RECORDS.md). Describe its columns in a mapping file and check it "
+            f"through that: check-compliance {path} --mapping MAPPING.yaml (examples in mappings/; README: \"Checking a system's export\"), "
+            f"or write records from it with check-compliance convert --mapping MAPPING.yaml {path} -o records.json")
+
+
+def _read_export(mapping_file: Path, files: tuple[str, ...], data_dir: Optional[Path], quarantine_file: Optional[Path], checker: Optional[Checker]) -> Export:
+    """The export read through its mapping; without a quarantine, any invalid complaint stops the check."""
+    mapping = load_mapping(mapping_file)
+    if checker is not None:
+        unknown = unknown_rules(mapping.spec.not_tracked, [r.id for r in checker.rules])
+        if unknown:
+            raise MappingError(str(mapping_file), [mapping.problem(("not_tracked", rule), message, suggestion) for rule, message, suggestion in unknown])
+    exported = read_export(mapping, list(files) or None, data_dir=data_dir)
+    if exported.quarantine and quarantine_file is None:
+        raise InputError(exported.source, grouped_problems(exported.quarantine))
+    if quarantine_file is not None:
+        write_quarantine(quarantine_file, exported.quarantine, exported.source)
+    return exported
+
+
+def _coverage(report: Report, export: object, as_of: Optional[datetime], terms_file: Optional[Path], terms_not_tracked: dict[str, str],
+              checker: Checker, exported: Optional[Export], quarantining: bool = False) -> Report:
+    """The report saying what it could not judge: obligations not tracked, quarantined complaints, a stale as_of."""
+    unknown = unknown_rules(terms_not_tracked, [r.id for r in checker.rules])
+    if unknown:
+        raise TermsError(str(terms_file), [Problem(f"not_tracked.{rule}", message, suggestion=suggestion) for rule, message, suggestion in unknown])
+    declared = {**terms_not_tracked, **(exported.not_tracked if exported is not None else {})}
+    report = apply_not_tracked(report, declared)
+    if exported is not None and quarantining:
+        # With --quarantine the report says how many were set aside, none (0) included.
+        report = with_quarantine(report, exported.quarantine)
+    if isinstance(export, Records):
+        report = with_notice(report, stale_as_of(export, as_of is not None))
+    return report
+
+
+@main.command("convert", epilog=CONVERT_EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("exports", nargs=-1)
+@click.option("--mapping", "mapping_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The mapping file saying how the export becomes records.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The records to write: a JSON document (.json) or JSON Lines (.jsonl).")
+@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints aside into FILE (.json or .jsonl) instead of stopping.")
+@click.option("--max-quarantined", type=click.IntRange(min=0), help="Quarantined complaints accepted before exit 2 (default 0).")
+def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Optional[Path], output: Path, quarantine_file: Optional[Path], max_quarantined: Optional[int]) -> None:
+    """Write the records (RECORDS.md) a mapping makes of a system's EXPORT files (none: the mapping's
+    source.files), so they can be seen, kept and checked later."""
+    with _exit_on_error():
+        _export_options(exports, mapping_file, data_dir, quarantine_file, max_quarantined)
+        exported = _read_export(mapping_file, exports, data_dir, quarantine_file, None)
+        write_records(output, exported.document)
+    count = len(exported.quarantine)
+    click.echo(f"{output}: {len(exported.records.complaints)} complaints, {len(exported.records.channels)} channels" + (f"; {count} quarantined into {quarantine_file}" if quarantine_file else ""), err=True)
+    sys.exit(2 if count > (max_quarantined or 0) else 0)
 
 
 if __name__ == "__main__":

@@ -176,6 +176,26 @@ class PeriodFigures(BaseModel):
     satisfaction_mean: Optional[float]
 
 
+class QuarantineSummary(BaseModel):
+    """How many invalid complaints were set aside instead of checked, and why (complaints per problem kind)."""
+
+    model_config = ConfigDict(frozen=True)
+    complaints: int
+    by_kind: dict[str, int]
+
+
+class NotChecked(BaseModel):
+    """An obligation the export cannot show (declared `not_tracked`): neither breached nor passed."""
+
+    model_config = ConfigDict(frozen=True)
+    rule: str
+    obligation: int
+    clause: str
+    breach: int
+    party: str
+    reason: str
+
+
 class Report(BaseModel):
     """The result of one check; renderers only present it, `exit_code` alone decides the gate."""
 
@@ -192,6 +212,9 @@ class Report(BaseModel):
     periods: list[PeriodFigures] = Field(default_factory=list)
     waivers: Optional[list[WaiverStatus]] = None  # with --waivers only
     resolved: Optional[list[Resolved]] = None  # with --baseline only
+    quarantine: Optional[QuarantineSummary] = None  # with a quarantine only
+    not_checked: Optional[list[NotChecked]] = None  # when obligations are declared not_tracked
+    notices: Optional[list[str]] = None  # cautions about the check itself (an as_of long after the data)
 
     def failing(self, fail_on: Severity = "error") -> list[Finding]:
         return [f for f in self.findings if f.gates and SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]

@@ -37,12 +37,14 @@ class Gate:
         *,
         fail_on: Severity = "error",
         strict_waivers: bool = False,
+        max_quarantined: int = 0,
     ) -> None:
         self.waivers_source = str(waivers) if isinstance(waivers, (str, Path)) else "<waivers>"
         self.waivers: Optional[list[Waiver]] = load_waivers(waivers) if isinstance(waivers, (str, Path)) else (list(waivers) if waivers is not None else None)
         self.baseline: Optional[Baseline] = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
         self.fail_on: Severity = fail_on
         self.strict_waivers = strict_waivers
+        self.max_quarantined = max_quarantined
 
     def bind(self, rules: Sequence[RuleInfo]) -> None:
         """Refuse waivers that name a rule, clause or breach no rule of the rulebook has."""
@@ -62,5 +64,11 @@ class Gate:
         return report
 
     def exit_code(self, report: Report) -> int:
-        """0 when nothing gating is at or above `fail_on` (and, if strict, every waiver was used); else 1."""
+        """0 when nothing gating is at or above `fail_on` (and, if strict, every waiver was used); else 1.
+
+        2 when more complaints were quarantined than `max_quarantined` allows (default none): the
+        check did not cover them, so it could not be made, whatever the findings of the rest.
+        """
+        if report.quarantine is not None and report.quarantine.complaints > self.max_quarantined:
+            return 2
         return report.exit_code(self.fail_on, self.strict_waivers)

@@ -7,6 +7,7 @@ Every error the library raises is one of these (anything else escaping it is a b
     ├── RulebookError          rules/*.yaml: problems at file:line:col
     ├── TermsError             the terms file: problems at file:line:col
     ├── WaiverError            the waivers file: problems at file:line:col
+    ├── MappingError           a mapping file (MAPPING.md): problems at file:line:col
     ├── BaselineError          the baseline file: problems at a JSON path
     └── EngineError            the rule engine failed or lost a fact (a bug, never a finding)
 
@@ -102,6 +103,12 @@ class WaiverError(CheckError):
     """The waivers file cannot be read or is not valid."""
 
     kind = "waiver error"
+
+
+class MappingError(CheckError):
+    """A mapping file cannot be read, is not valid, or names what its export does not have."""
+
+    kind = "mapping error"
 
 
 class BaselineError(CheckError):

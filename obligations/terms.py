@@ -90,6 +90,7 @@ class Terms(_Terms):
     at_risk: float = Field(default=0.8, gt=0, le=1)
     calendars: dict[str, CalendarSpec] = Field(default_factory=dict)
     clocks: dict[str, str] = Field(default_factory=dict)
+    not_tracked: dict[str, str] = Field(default_factory=dict)  # rule id -> why the export cannot show it
 
     def limit_for(self, name: str, urgency: str | None) -> Limit:
         value = self.limits[name]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from check_compliance.engine.findings import Finding, Report, WaiverStatus
-from check_compliance.engine.reporters.wording import gate_note, waiver_target
+from check_compliance.engine.reporters.wording import gate_note, not_checked_text, quarantine_text, waiver_target
 
 # A breach that can fail the gate is `::error`, an at-risk warning `::warning`, a waived or
 # baseline-known finding `::notice` saying why; expired and unused waivers get a `::warning`
@@ -15,6 +15,10 @@ def render(report: Report) -> str:
     file = _file(report.source)
     lines = [_finding_command(f, file) for f in report.findings]
     lines += [_waiver_command(w, file) for w in report.waivers or () if w.status != "active"]
+    if report.quarantine is not None and report.quarantine.complaints:
+        lines.append(_command("warning", {"file": file, "title": "Quarantine"}, quarantine_text(report.quarantine)))
+    lines += [_command("warning", {"file": file, "title": "as_of"}, text) for text in report.notices or ()]
+    lines += [_command("notice", {"file": file, "title": f"Not checked: {item.rule}"}, not_checked_text(item)) for item in report.not_checked or ()]
     return "".join(line + "\n" for line in lines)
 
 

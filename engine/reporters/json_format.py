@@ -11,7 +11,7 @@ from check_compliance.engine.reporters.jsonl import finding_document
 def render(report: Report) -> str:
     document = report.model_dump(mode="json", exclude={"lang", "rules"})
     # Gate-only keys appear when the gate used them, so a plain report stays as OUTPUT.md shows.
-    for key in ("waivers", "resolved"):
+    for key in ("waivers", "resolved", "quarantine", "not_checked", "notices"):
         if document[key] is None:
             del document[key]
     for key in ("new", "known"):

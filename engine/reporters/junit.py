@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from check_compliance.engine.findings import Finding, Report, RuleInfo
-from check_compliance.engine.reporters.wording import breach_title, evidence_lines, gate_note
+from check_compliance.engine.reporters.wording import breach_title, evidence_lines, gate_note, not_checked_text, quarantine_text
 
 # How findings show, chosen for what Jenkins' JUnit plugin and GitLab's test report display:
 # - a breach that can fail the gate is a `<failure>` (red, counted as failed);
@@ -29,6 +29,9 @@ def render(report: Report) -> str:
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
+    if report.quarantine is not None:
+        root.append(_quarantine_suite(report))
+        totals["tests"] += 1
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
     root.set("errors", "0")  # a checker fault exits 2 with no report: never a JUnit error
@@ -38,7 +41,7 @@ def render(report: Report) -> str:
 
 
 def _breaches(report: Report) -> list[int]:
-    return sorted({r.breach for r in report.rules} | {f.breach for f in report.findings})
+    return sorted({r.breach for r in report.rules} | {f.breach for f in report.findings} | {n.breach for n in report.not_checked or ()})
 
 
 def _suite(report: Report, breach: int) -> ET.Element:
@@ -46,6 +49,12 @@ def _suite(report: Report, breach: int) -> ET.Element:
     cases = [_finding_case(report, f) for f in findings]
     failed_rules = {f.rule for f in findings if _fails(f)}
     cases += [_rule_case(r) for r in report.rules if r.breach == breach and r.id not in failed_rules]
+    # An obligation the export cannot show is neither failed nor passed: skipped, with the reason.
+    for item in report.not_checked or ():
+        if item.breach == breach:
+            case = ET.Element("testcase", classname=item.rule, name=_safe(f"{item.rule} (clause {item.clause}) not checked"), time="0")
+            ET.SubElement(case, "skipped", type="not_tracked", message=_safe(not_checked_text(item)))
+            cases.append(case)
     failures = sum(1 for case in cases if case.find("failure") is not None)
     skipped = sum(1 for case in cases if case.find("skipped") is not None)
     suite = ET.Element("testsuite", name=_safe(f"breach {breach}: {breach_title(breach)}"))
@@ -65,6 +74,16 @@ def _suite(report: Report, breach: int) -> ET.Element:
     ):
         ET.SubElement(properties, "property", name=name, value=_safe(value))
     suite.extend(cases)
+    return suite
+
+
+def _quarantine_suite(report: Report) -> ET.Element:
+    assert report.quarantine is not None
+    suite = ET.Element("testsuite", name="quarantine: complaints set aside as invalid", tests="1", failures="0", errors="0",
+                       skipped="1" if report.quarantine.complaints else "0", time="0")
+    case = ET.SubElement(suite, "testcase", classname="quarantine", name="complaints set aside", time="0")
+    if report.quarantine.complaints:
+        ET.SubElement(case, "skipped", type="quarantined", message=_safe(quarantine_text(report.quarantine)))
     return suite
 
 

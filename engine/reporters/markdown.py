@@ -9,6 +9,7 @@ from check_compliance.engine.reporters.wording import (
     breach_title,
     gate_note,
     party_label,
+    quarantine_text,
     subject_path,
     waiver_target,
 )
@@ -30,7 +31,14 @@ def render(report: Report) -> str:
         "",
         f"Checked {checked}, records `{_code(report.source)}`, rulebook `{_code(report.rulebook.id)}` (sha256 `{report.rulebook.sha256[:12]}`).",
     ]
+    if report.quarantine is not None:
+        lines += ["", f"**{_cell(quarantine_text(report.quarantine))}** (see the quarantine file)."]
+    for text in report.notices or ():
+        lines += ["", f"> {_cell(text)}"]
     lines += _by_breach(report)
+    if report.not_checked:
+        lines += ["", f"### Not checked ({len(report.not_checked)})", "", "| rule | clause | breach | why |", "|---|---|---:|---|"]
+        lines += [f"| `{_code(n.rule)}` | {n.clause} | {n.breach} | {_cell(n.reason)} |" for n in report.not_checked]
     if report.findings:
         lines += _findings(report.findings)
     if report.waivers:

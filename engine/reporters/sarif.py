@@ -32,6 +32,9 @@ def render(report: Report) -> str:
             "contract": report.contract,
             "as_of": report.as_of,
             "rulebook": {"id": report.rulebook.id, "sha256": report.rulebook.sha256},
+            **({"quarantine": report.quarantine.model_dump()} if report.quarantine is not None else {}),
+            **({"notChecked": [n.model_dump() for n in report.not_checked]} if report.not_checked else {}),
+            **({"notices": list(report.notices)} if report.notices else {}),
         },
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -6,7 +6,7 @@ from itertools import groupby
 from typing import Any
 
 from check_compliance.engine.findings import Finding, Report
-from check_compliance.engine.reporters.wording import waiver_target
+from check_compliance.engine.reporters.wording import quarantine_text, waiver_target
 from check_compliance.obligations.durations import describe_seconds
 
 _WORDS = {
@@ -30,6 +30,9 @@ _WORDS = {
         "tag": "[{rule} · {outcome} · breach {breach} · party {party}]",
         "periods": "Figures by evaluation period (2.1)",
         "period": "{period}: {complaints} complaints; on time: {rates}; first response p50/p90 {response}; resolution p50/p90 {resolution}; satisfaction {satisfaction}",
+        "not_checked": "Not checked: the export cannot show these ({count})",
+        "not_checked_item": "? [{rule} · clause {clause} · breach {breach}] {reason}",
+        "note": "Note: {text}",
     },
     "zh": {
         "title": "合同 {contract} 履约检查（截至 {as_of}）",
@@ -51,6 +54,9 @@ _WORDS = {
         "tag": "[{rule} · {outcome} · 违约行为 {breach} · {party}方]",
         "periods": "各评估期数据（第 2.1 条）",
         "period": "{period}：投诉 {complaints} 件；按时率：{rates}；首次响应 p50/p90 {response}；处理 p50/p90 {resolution}；满意度 {satisfaction}",
+        "not_checked": "未检查：导出数据无法体现以下义务（{count}）",
+        "not_checked_item": "? [{rule} · 第 {clause} 条 · 违约行为 {breach}] {reason}",
+        "note": "注意：{text}",
     },
 }
 _OUTCOME = {
@@ -67,6 +73,7 @@ def render(report: Report) -> str:
         words["title"].format(contract=report.contract, as_of=report.as_of),
         words["checked"].format(checked=checked),
         words["rulebook"].format(id=report.rulebook.id, sha=report.rulebook.sha256[:12]),
+        *_coverage_lines(report, words),
         "",
     ]
     if not report.findings:
@@ -92,6 +99,18 @@ def render(report: Report) -> str:
             tag = words["tag"].format(rule=f.rule, outcome=outcome, breach=f.breach, party=f.party)
             lines.append(f"  {mark} {tag} {f.message}{note}")
     return "\n".join(lines + _gate_sections(report, words) + _period_lines(report, words)) + "\n"
+
+
+def _coverage_lines(report: Report, words: dict[str, Any]) -> list[str]:
+    """What the check could not judge, before anything it found: quarantined complaints, cautions, obligations not tracked."""
+    lines = []
+    if report.quarantine is not None:
+        lines.append(words["note"].format(text=quarantine_text(report.quarantine)))
+    lines += [words["note"].format(text=text) for text in report.notices or ()]
+    if report.not_checked:
+        lines.append(words["not_checked"].format(count=len(report.not_checked)))
+        lines += ["  " + words["not_checked_item"].format(**item.model_dump()) for item in report.not_checked]
+    return lines
 
 
 def _period_lines(report: Report, words: dict[str, Any]) -> list[str]:

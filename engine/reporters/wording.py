@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from check_compliance.engine.findings import Finding, WaiverStatus
+from check_compliance.engine.findings import Finding, NotChecked, QuarantineSummary, WaiverStatus
 
 # Appendix 2, shortened to a title: CI dashboards key test history on names, so these never
 # follow --lang and never change wording between releases.
@@ -87,3 +87,14 @@ def evidence_lines(finding: Finding) -> list[str]:
 def waiver_target(waiver: WaiverStatus) -> str:
     """What a waiver names: its rule, else its clause, else its breach."""
     return waiver.rule or (f"clause {waiver.clause}" if waiver.clause else f"breach {waiver.breach}")
+
+
+def quarantine_text(quarantine: QuarantineSummary) -> str:
+    """`6 complaint(s) quarantined, not checked (inconsistent 4, unreadable 2)`."""
+    kinds = ", ".join(f"{kind.replace('_', ' ')} {count}" for kind, count in quarantine.by_kind.items())
+    return f"{quarantine.complaints} complaint(s) quarantined, not checked" + (f" ({kinds})" if kinds else "")
+
+
+def not_checked_text(item: NotChecked) -> str:
+    """`feedback (clause 1.4, breach 3): not checked: <reason>`."""
+    return f"{item.rule} (clause {item.clause}, breach {item.breach}): not checked: {item.reason}"
