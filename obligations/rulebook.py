@@ -176,6 +176,9 @@ def rule_files(directory: str | Path | None = None) -> list[Path]:
     if not directory.is_dir():
         raise RulebookError(str(directory), [Problem("", "not a directory of rule files", file=str(directory))])
     files = sorted(p for p in directory.glob("*.yaml") if p.name != "terms.yaml")
+    not_files = [Problem("", "is not a file: every *.yaml in a rules directory is read as a rule file; rename it or move it out", file=str(p)) for p in files if not p.is_file()]
+    if not_files:
+        raise RulebookError(str(directory), not_files)
     if not files:
         raise RulebookError(str(directory), [Problem("", "holds no rule files (*.yaml)", file=str(directory))])
     return files

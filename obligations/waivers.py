@@ -34,7 +34,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from check_compliance.obligations.errors import Problem, WaiverError
 from check_compliance.obligations.rulebook import SubjectType
 from check_compliance.obligations.validation import yaml_problems
-from check_compliance.obligations.yamlsrc import YamlSyntaxError, closest, parse_yaml
+from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, parse_yaml, read_yaml
 
 TARGETS = ("rule", "clause", "breach")
 
@@ -124,17 +124,23 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     """Read the waivers file at `path`, in file order (a waiver's number is its position, from 1)."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise WaiverError(name, [Problem("", f"cannot read: {getattr(error, 'strerror', None) or error}", file=name)]) from None
-    return parse_waivers(text, name)
+        source = read_yaml(path, name)
+    except YamlSyntaxError as error:
+        raise WaiverError(name, [error.problem()]) from None
+    return _waivers(source)
 
 
 def parse_waivers(text: str, name: str = "<waivers>") -> list[Waiver]:
+    """The waivers of a waivers file's text (see `load_waivers`)."""
     try:
         source = parse_yaml(text, name)
     except YamlSyntaxError as error:
         raise WaiverError(name, [error.problem()]) from None
+    return _waivers(source)
+
+
+def _waivers(source: YamlSource) -> list[Waiver]:
+    name = source.name
     data = {} if source.data is None else source.data
     if not isinstance(data, dict):
         raise WaiverError(name, [source.problem((), "expected a mapping with a `waivers` list")])
