@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Literal, Optional, Protocol
 
+from check_compliance.engine.arithmetic import OUT_OF_RANGE, out_of_range
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
 from check_compliance.engine.facts import FactBuilder
@@ -45,8 +46,15 @@ class Checker:
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
         has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
-        complaints of in-memory `Records` in that many processes (a stream stays in one).
+        complaints of in-memory `Records` in that many processes (a stream stays in one). Dates
+        whose deadlines cannot be computed are an `InputError` (engine.arithmetic).
         """
+        try:
+            return self._check(records, as_of, lang, source, jobs)
+        except OUT_OF_RANGE as error:
+            raise out_of_range(error, source) from error
+
+    def _check(self, records: Records | RecordStream, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
         contract = records.contract
         assert contract is not None  # a RecordStream without one has raised already
         zone = contract.zone

@@ -13,9 +13,10 @@ import string
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from check_compliance.obligations.conditions import Condition
+from check_compliance.obligations.durations import check_days
 from check_compliance.obligations.errors import Problem, RulebookError, Unknown
 from check_compliance.obligations.validation import yaml_problems
 from check_compliance.obligations.yamlsrc import YamlSyntaxError, closest, read_yaml
@@ -129,7 +130,7 @@ class EveryPeriodRule(_Rule):
     subject: Literal["period"]
     record: Literal["evaluations", "reports"]
     delivered: str
-    due_days: Union[int, TermRef]
+    due_days: Union[Annotated[int, Field(ge=0), AfterValidator(check_days)], TermRef]
     message: dict[Literal["late", "overdue", "at_risk"], Text]
 
 

@@ -6,11 +6,11 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
 from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec
 from check_compliance.obligations.clock import Clock, WallClock
-from check_compliance.obligations.durations import Limit, parse_limit
+from check_compliance.obligations.durations import Limit, check_days, parse_limit
 from check_compliance.obligations.errors import Problem, TermsError
 from check_compliance.obligations.validation import yaml_problems
 from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, read_yaml
@@ -59,8 +59,8 @@ class ChannelTerms(_Terms):
 
 
 class EvaluationTerms(_Terms):
-    period: Union[Literal["month", "quarter"], Annotated[int, Field(ge=1, strict=True)]] = "month"
-    due_days: int = Field(ge=0, strict=True)
+    period: Union[Literal["month", "quarter"], Annotated[int, Field(ge=1, strict=True), AfterValidator(check_days)]] = "month"
+    due_days: Annotated[int, Field(ge=0, strict=True), AfterValidator(check_days)]
     covers: list[str]
 
     @field_validator("period", mode="before")
@@ -75,7 +75,7 @@ class EvaluationTerms(_Terms):
 
 
 class ReportTerms(_Terms):
-    due_days: int = Field(ge=0, strict=True)
+    due_days: Annotated[int, Field(ge=0, strict=True), AfterValidator(check_days)]
     sections: list[str]
 
 
