@@ -164,7 +164,7 @@ def parse_yaml(text: str, name: str) -> YamlSource:
 class _Refused(yaml.MarkedYAMLError):
     """Valid YAML this checker does not accept (an alias, a duplicate key, a limit exceeded)."""
 
-    def __init__(self, problem: str, mark: Optional[yaml.Mark]) -> None:
+    def __init__(self, problem: str, mark: Any) -> None:
         super().__init__(problem=problem, problem_mark=mark)
 
 
@@ -177,10 +177,10 @@ class _Loader(yaml.SafeLoader):
         self._nodes = 0
         self._max_nodes = max_nodes
 
-    def compose_node(self, parent: Optional[yaml.Node], index: Any) -> yaml.Node:
+    def compose_node(self, parent: Optional[yaml.Node], index: Any) -> Optional[yaml.Node]:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(f"an alias (*{event.anchor[:40]}) is not allowed: write the value out in full"
+            raise _Refused(f"an alias (*{str(event.anchor)[:40]}) is not allowed: write the value out in full"
                            " (aliases hide what a value is where it is used, and nested ones can expand to gigabytes)", event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
