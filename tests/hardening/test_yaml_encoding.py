@@ -52,8 +52,8 @@ def test_tab_and_crlf_line_endings_are_fine(tmp_path: Path) -> None:
 def test_a_utf8_byte_order_mark_is_skipped_and_lines_count_from_after_it(tmp_path: Path) -> None:
     path, args = write(tmp_path, "terms", codecs.BOM_UTF8 + TERMS.encode())
     assert load("terms", path).report.due_days == 15
-    path, args = write(tmp_path, "terms", codecs.BOM_UTF8 + b"limits:\n  registration: 4x\n")
-    refused(invoke(*args), f"{path}:2:17:")
+    path, args = write(tmp_path, "terms", codecs.BOM_UTF8 + b"limitz: {}\n")
+    refused(invoke(*args), f"{path}:1:1: unknown key 'limitz'")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
