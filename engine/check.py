@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Literal, Optional, Protocol
 
-from check_compliance.engine.arithmetic import OUT_OF_RANGE, out_of_range
+from check_compliance.engine.arithmetic import OUT_OF_RANGE, is_out_of_range, out_of_range
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
 from check_compliance.engine.facts import FactBuilder
@@ -52,6 +52,8 @@ class Checker:
         try:
             return self._check(records, as_of, lang, source, jobs)
         except OUT_OF_RANGE as error:
+            if not is_out_of_range(error):
+                raise
             raise out_of_range(error, source) from error
 
     def _check(self, records: Records | RecordStream, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
