@@ -153,10 +153,10 @@ def parse_yaml(text: str, name: str) -> YamlSource:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         place = (mark.line + 1, mark.column + 1) if mark else None
-        message = error.problem if isinstance(error, _Refused) else f"not valid YAML: {error.problem or error.context}"
+        message = error.problem if isinstance(error, _Refused) else f"not valid YAML: {_short(error.problem or error.context)}"
         raise YamlSyntaxError(name, place, message or "not valid YAML") from error
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(name, None, f"not valid YAML: {error}") from error
+        raise YamlSyntaxError(name, None, f"not valid YAML: {_short(str(error))}") from error
     finally:
         loader.dispose()
     return YamlSource(name, data, marks, key_marks)
@@ -248,6 +248,12 @@ def _scalar(loader: _Loader, node: yaml.Node) -> Any:
 
 def _unsupported_tag(node: yaml.Node) -> NoReturn:
     raise _Refused(f"not valid YAML: the tag {node.tag[:80]!r} is not supported here (write a plain mapping or list)", node.start_mark)
+
+
+def _short(text: Optional[str], limit: int = 200) -> str:
+    # PyYAML's messages quote what they found (a tag, a character): a hostile file's could be long.
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _at(mark: yaml.Mark) -> tuple[int, int]:

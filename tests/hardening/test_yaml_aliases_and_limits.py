@@ -98,3 +98,28 @@ def test_impossible_scalars_are_placed(tmp_path: Path) -> None:
     refused(invoke(*args), f"{path}:6:14: not a valid date or time")
     path, args = write(tmp_path, "terms", "evaluation:\n  due_days: " + "9" * 5000 + "\n")
     refused(invoke(*args), f"{path}:2:13: an integer of 5,000 digits is too long")
+
+
+def test_billion_laughs_is_refused_before_anything_is_expanded() -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(YamlSyntaxError, match="x.yaml:1:4: an anchor"):
+            parse_yaml(BILLION_LAUGHS, "x.yaml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+def test_the_readme_states_these_limits() -> None:
+    from check_compliance.engine.baseline import MAX_BASELINE_BYTES
+    from check_compliance.obligations.durations import MAX_DAYS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### YAML files", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(" `"): line for line in section.splitlines() if line.startswith("| `")}
+    assert f"{MAX_YAML_BYTES:,} bytes" in rows["MAX_YAML_BYTES"] and "CHECK_COMPLIANCE_MAX_YAML_BYTES" in rows["MAX_YAML_BYTES"]
+    assert f"{MAX_YAML_NODES:,} values" in rows["MAX_YAML_NODES"]
+    assert f"{MAX_YAML_DEPTH} levels" in rows["MAX_YAML_DEPTH"]
+    assert f"{MAX_DAYS} days (100 years)" in rows["MAX_DAYS"]
+    assert f"{MAX_BASELINE_BYTES // 2**20} MiB" in rows["MAX_BASELINE_BYTES"] and "CHECK_COMPLIANCE_MAX_BASELINE_BYTES" in rows["MAX_BASELINE_BYTES"]
