@@ -185,8 +185,8 @@ class _Loader(yaml.SafeLoader):
                            " (aliases hide what a value is where it is used, and nested ones can expand to gigabytes)", event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Refused(f"an anchor (&{anchor[:40]}) is not allowed: anchors and aliases are refused in these files;"
-                           " write each value out in full", event.start_mark)
+            raise _Refused(f"an anchor (&{anchor[:40]}) is not allowed: anchors and aliases are refused in these files (an alias hides"
+                           " what a value is where it is used, and nested ones can expand to gigabytes); write each value out in full", event.start_mark)
         self._nodes += 1
         if self._nodes > self._max_nodes:
             raise _Refused(f"more than {self._max_nodes:,} values (MAX_YAML_NODES); set {_ENV_MAX_BYTES} to raise the limit", event.start_mark)

@@ -17,6 +17,7 @@ from check_compliance import CheckError, load_rulebook, load_terms
 from check_compliance.engine.baseline import load_baseline, parse_baseline
 from check_compliance.obligations.exports import load_mapping
 from check_compliance.obligations.waivers import load_waivers, parse_waivers
+from check_compliance.obligations.yamlsrc import YamlSyntaxError, parse_yaml
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -103,3 +104,32 @@ def test_random_baseline_documents(document: Any) -> None:
     if isinstance(document, dict):
         shaped = {"contract": "HT-2026-001", "rulebook": {"sha256": "0" * 64}, **document}
         _loads_cleanly(lambda: parse_baseline(json.dumps(shaped)))
+
+
+plain = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(), st.dates()),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@FUZZ
+@given(plain, st.booleans())
+def test_the_reader_reads_what_safe_load_reads(document: Any, flow: bool) -> None:
+    text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=flow)
+    try:
+        read = parse_yaml(text, "x.yaml").data
+    except YamlSyntaxError as error:
+        # Only what the reader refuses by design: characters safe_dump writes raw.
+        assert "is not allowed in a YAML file" in error.message, error.message
+        return
+    assert read == yaml.safe_load(text)
+
+
+def test_every_shipped_yaml_file_reads_as_safe_load_reads_it() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [p for p in root.rglob("*.yaml") if ".git" not in p.parts]
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert parse_yaml(text, str(path)).data == yaml.safe_load(text), path
