@@ -144,8 +144,9 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 
 
 def _natural(text: str) -> tuple:
-    # `complaints[10]` after `complaints[9]`.
-    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in re.split(r"(\d+)", text))
+    # `complaints[10]` after `complaints[9]`; compared as digit strings by length, never int():
+    # a key of 5,000 digits (or a lone "²") would make int() raise.
+    return tuple((1, len(p.lstrip("0")), p.lstrip("0")) if p.isdigit() else (0, 0, p) for p in re.split(r"(\d+)", text))
 
 
 def _order(problem: Problem) -> tuple:
