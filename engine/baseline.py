@@ -223,7 +223,7 @@ def _max_bytes(source: str) -> int:
     raw = os.environ.get(_ENV_MAX_BYTES)
     if raw is None:
         return MAX_BASELINE_BYTES
-    if not raw.strip().isdigit() or int(raw) <= 0:
+    if not re.fullmatch(r"\s*[0-9]{1,18}\s*", raw) or int(raw) <= 0:
         raise BaselineError(source, [Problem("", f"{_ENV_MAX_BYTES} must be a whole number of bytes, got {excerpt(raw)}")])
     return int(raw)
 

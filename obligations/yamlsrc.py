@@ -114,7 +114,7 @@ def max_yaml_bytes() -> int:
     raw = os.environ.get(_ENV_MAX_BYTES)
     if raw is None:
         return MAX_YAML_BYTES
-    if not raw.strip().isdigit() or int(raw) <= 0:
+    if not re.fullmatch(r"\s*[0-9]{1,18}\s*", raw) or int(raw) <= 0:
         raise YamlSyntaxError(_ENV_MAX_BYTES, None, f"expected a whole number of bytes, got {excerpt(raw)}")
     return int(raw)
 

@@ -53,8 +53,9 @@ def test_file_larger_than_the_limit_is_refused_and_the_limit_can_be_raised(tmp_p
     refused(invoke(*args), f"{path}:", f"larger than {MAX_YAML_BYTES:,} bytes (MAX_YAML_BYTES)", "CHECK_COMPLIANCE_MAX_YAML_BYTES")
     monkeypatch.setenv("CHECK_COMPLIANCE_MAX_YAML_BYTES", str(2 * MAX_YAML_BYTES))
     assert len(load("waivers", path)) == 1
-    monkeypatch.setenv("CHECK_COMPLIANCE_MAX_YAML_BYTES", "lots")
-    refused(invoke(*args), "CHECK_COMPLIANCE_MAX_YAML_BYTES", "expected a whole number of bytes")
+    for wrong in ("lots", "²", "-5", "9" * 5000):
+        monkeypatch.setenv("CHECK_COMPLIANCE_MAX_YAML_BYTES", wrong)
+        refused(invoke(*args), "CHECK_COMPLIANCE_MAX_YAML_BYTES", "expected a whole number of bytes")
 
 
 def test_a_file_at_the_limit_is_read(tmp_path: Path) -> None:
