@@ -24,7 +24,6 @@ _ONE_DAY = timedelta(days=1)
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-
 class NoWorkingTime(ValueError):
     """A calendar with no working time for `MAX_IDLE_DAYS` days: a deadline on it never comes."""
 

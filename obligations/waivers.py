@@ -16,6 +16,8 @@ The file's keys are a public interface:
 - `subject` patterns are case-sensitive (`*`, `?`, `[...]`); a period's id is `start/end`.
 - A waiver is active through its `expires` day in the contract's zone, expired from the next day.
 - An empty file, or `waivers:` with no entries, waives nothing.
+- A key given twice (a second `subject: "*"` would widen the waiver), anchors and aliases are
+  refused, as in every YAML file (`yamlsrc`).
 - Errors are `WaiverError`s listing every problem at `file:line:col`. Whether a `rule` exists is
   checked by `check_waivers_against` once the rulebook is loaded, not here.
 """
