@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from check_compliance.obligations.clock import Pause
 from check_compliance.obligations.durations import Limit
 
-__all__ = ["MAX_IDLE_DAYS", "BusinessCalendar", "CalendarSpec", "HolidaySource", "NoWorkingTime"]
+__all__ = ["MAX_IDLE_DAYS", "BusinessCalendar", "CalendarSpec", "HolidaySource", "NoWorkingTime", "week_of_work"]
 
 UTC = timezone.utc
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -147,6 +147,13 @@ class CalendarSpec(BaseModel):
                 f"dates both in extra_holidays and extra_workdays: {', '.join(map(str, both))}"
             )
         return self
+
+
+def week_of_work(spec: CalendarSpec) -> tuple[int, int]:
+    """Working seconds and working days in an ordinary week of the calendar (before holidays)."""
+    week = _weekly(spec.hours)
+    seconds = sum((end - start) * 60 for day in week for start, end in day)
+    return min(seconds, 7 * 86400), sum(1 for day in week if day)
 
 
 class BusinessCalendar:

@@ -73,6 +73,24 @@ def test_a_calendar_without_working_hours_is_refused_at_its_line(tmp_path: Path)
     refused(invoke(*args), f"{path}:4:12: no working hours on any day", 'mon-fri: ["09:00-18:00"]')
 
 
+def _calendar_terms(hours: str, limits: str) -> str:
+    return (f"limits:\n{limits}calendars:\n  support:\n    timezone: Asia/Shanghai\n    hours: {hours}\n"
+            "clocks:\n  registration: support\n  resolution: support\n")
+
+
+def test_a_limit_too_long_for_its_sparse_calendar(tmp_path: Path) -> None:
+    # 36525d of working time at one hour a week would take 16,800 years of calendar time.
+    path, args = write(tmp_path, "terms", _calendar_terms('{mon: ["09:00-10:00"]}', "  registration: 36525d\n"))
+    refused(invoke(*args), f"{path}:2:17: limit 36525d on calendar 'support' (its week holds 1 h of working time) ends about 16,800 years", "at most 100 years (MAX_DAYS)")
+    path, args = write(tmp_path, "terms", _calendar_terms('{mon: ["09:00-10:00"]}', "  resolution: {urgent: 8h, high: 3bd, normal: 5bd, low: 5300bd}\n"))
+    refused(invoke(*args), f"{path}:2:15: limit 5300bd on calendar 'support' (its week holds 1 working day) ends about 102 years")
+
+
+def test_a_limit_of_100_years_on_a_calendar_that_always_works(tmp_path: Path) -> None:
+    path, _ = write(tmp_path, "terms", _calendar_terms('{daily: ["00:00-24:00"]}', "  registration: 36525d\n  resolution: 36525bd\n"))
+    assert load_terms(path).limits["registration"] == parse_limit("36525d")
+
+
 def _records(tmp_path: Path, edit: dict) -> Path:
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     document["contract"].update(edit.get("contract", {}))
