@@ -51,6 +51,7 @@ hostile file's cost to seconds. `CHECK_COMPLIANCE_MAX_YAML_BYTES` raises it in p
 the bytes, twice the values)."""
 
 _ENV_MAX_BYTES = "CHECK_COMPLIANCE_MAX_YAML_BYTES"
+_MAX_DIGITS = 4300  # Python's own default limit for int() of a string (sys.int_info.default_max_str_digits)
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -233,6 +234,9 @@ def _key(loader: _Loader, node: yaml.Node) -> Any:
 
 
 def _scalar(loader: _Loader, node: yaml.Node) -> Any:
+    if node.tag.endswith(":int") and len(str(node.value)) > _MAX_DIGITS:
+        # Refused here on every Python: before 3.10.7 int() took any length (and its time).
+        raise _Refused(f"an integer of {len(str(node.value)):,} digits is too long", node.start_mark)
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as error:
