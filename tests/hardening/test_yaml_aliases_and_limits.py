@@ -123,4 +123,19 @@ def test_the_readme_states_these_limits() -> None:
     assert f"{MAX_YAML_NODES:,} values" in rows["MAX_YAML_NODES"]
     assert f"{MAX_YAML_DEPTH} levels" in rows["MAX_YAML_DEPTH"]
     assert f"{MAX_DAYS} days (100 years)" in rows["MAX_DAYS"]
+    from check_compliance.obligations.waivers import MAX_SUBJECT_CHARS, MAX_SUBJECT_SETS
+
+    assert f"{MAX_SUBJECT_CHARS} characters" in rows["MAX_SUBJECT_CHARS"] and f"{MAX_SUBJECT_SETS} `[...]` sets" in rows["MAX_SUBJECT_SETS"]
     assert f"{MAX_BASELINE_BYTES // 2**20} MiB" in rows["MAX_BASELINE_BYTES"] and "CHECK_COMPLIANCE_MAX_BASELINE_BYTES" in rows["MAX_BASELINE_BYTES"]
+
+
+def test_a_waivers_subject_pattern_is_bounded(tmp_path: Path) -> None:
+    # fnmatch translates "[[[[…" in time quadratic in its length: 50,000 of them took minutes.
+    from check_compliance.obligations.waivers import MAX_SUBJECT_CHARS, MAX_SUBJECT_SETS
+
+    path, args = write(tmp_path, "waivers", WAIVER.replace("subject: C-0102", "subject: '" + "[" * 50_000 + "'"))
+    refused(invoke(*args), f"{path}:3:14: expected an id or pattern of at most {MAX_SUBJECT_CHARS} characters (MAX_SUBJECT_CHARS), got 50,000")
+    path, args = write(tmp_path, "waivers", WAIVER.replace("subject: C-0102", "subject: '" + "[" * (MAX_SUBJECT_SETS + 1) + "'"))
+    refused(invoke(*args), f"{path}:3:14: expected at most {MAX_SUBJECT_SETS} character sets [...] in a pattern (MAX_SUBJECT_SETS), got 11")
+    path, _ = write(tmp_path, "waivers", WAIVER.replace("subject: C-0102", "subject: '" + "[C]" * MAX_SUBJECT_SETS + "x" * (MAX_SUBJECT_CHARS - 3 * MAX_SUBJECT_SETS) + "'"))
+    assert len(load("waivers", path)[0].subject) == MAX_SUBJECT_CHARS
