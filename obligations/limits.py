@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from check_compliance.obligations.errors import CheckError, Problem
 
 ENV_PREFIX = "CHECK_COMPLIANCE_"
+# The years a record's dates and instants (and `--as-of`) may name: deadlines run up to a century
+# past them, and year 1 or 9999 would overflow that arithmetic (they are placeholders, not dates).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 KIB, MIB, GIB = 1 << 10, 1 << 20, 1 << 30
 
 
