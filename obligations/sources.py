@@ -151,16 +151,15 @@ class _Reader:
     def document(self) -> bytes:
         """The whole input (a JSON document), refused past MAX_DOCUMENT_BYTES."""
         limit = MAX_DOCUMENT_BYTES.value
-        chunks, size = [self._buffer], len(self._buffer)
+        chunks, size, chunk = [], 0, self._buffer
         self._buffer = b""
-        while True:
-            chunk = self._chunk()
-            if not chunk:
-                return b"".join(chunks)
+        while chunk:
             size += len(chunk)
             if size > limit:
                 self._fail(MAX_DOCUMENT_BYTES.exceeded("the JSON document") + " (or give JSON Lines, which are read as a stream)")
             chunks.append(chunk)
+            chunk = self._chunk()
+        return b"".join(chunks)
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """The non-blank lines, each with its 1-based number; a line past MAX_LINE_BYTES stops the read."""
