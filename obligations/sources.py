@@ -145,7 +145,8 @@ class _Reader:
             self._buffer += self._chunk()
         head = self._buffer.lstrip()[:24]
         if head and not head.startswith(b"{"):
-            shown = excerpt(head.decode("ascii"), 20) if head.isascii() and head[:1].isalnum() or head[:1] in b'["-' else f"byte 0x{head[0]:02x}"
+            printable = 0x20 < head[0] < 0x7F
+            shown = excerpt(head.decode("utf-8", "replace"), 20) if printable else f"byte 0x{head[0]:02x}"
             self._fail(f"not a records document: expected a JSON object ('{{'), but the text starts with {shown}")
 
     def document(self) -> bytes:

@@ -121,6 +121,11 @@ class RecordStream:
 
     def _take(self, number: int, record: dict, hold: bool) -> Optional[str]:
         kind = record.pop("type", None)
+        if not isinstance(kind, str):  # absent, or a list, number, ...: no type at all
+            allowed = ", ".join(["contract", *LISTS])
+            got = "no type" if kind is None else _kind(kind)
+            self.problems.add(Problem("type", f"expected one of {allowed}, got {got}", line=number).of_record(record.get("id")))
+            return None
         if kind == "contract":
             self._contract(number, record)
         elif kind == "complaint":
@@ -168,7 +173,7 @@ class RecordStream:
 
 
 def _kind(value: object) -> str:
-    return {type(None): "null", list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
+    return {type(None): "null", list: "an array", dict: "an object", str: "a string", bool: "a boolean"}.get(type(value), "a number")
 
 
 def _at_line(number: int, problem: Problem) -> Problem:

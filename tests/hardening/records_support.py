@@ -50,7 +50,9 @@ def document(**complaint: Any) -> dict:
 
 def jsonl(doc: dict) -> str:
     """The same records as JSON Lines."""
-    lines = [{"type": "contract", **doc["contract"], **({"as_of": doc["as_of"]} if "as_of" in doc else {})}]
+    contract = doc.get("contract")
+    lines: list = [{"type": "contract", **contract, **({"as_of": doc["as_of"]} if "as_of" in doc else {})} if isinstance(contract, dict) else contract]
     for name in ("channels", "complaints", "evaluations", "reports", "disclosures"):
-        lines += [{"type": name[:-1], **record} for record in doc.get(name, [])]
+        records = doc.get(name) or []
+        lines += [{"type": name[:-1], **record} if isinstance(record, dict) else record for record in (records if isinstance(records, list) else [records])]
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
