@@ -35,7 +35,7 @@ class RecordStream:
                  quarantine: Optional[list[Quarantined]] = None, numbered: bool = False) -> None:
         self.source = source
         # `numbered`: the lines come as (number, line) pairs, blank ones left out (sources.py)
-        self._lines: Iterator[tuple[int, bytes | str]] = iter(lines) if numbered else enumerate(lines, start=1)  # type: ignore[arg-type]
+        self._lines: Iterator[tuple[int, bytes | str]] = iter(lines) if numbered else enumerate(lines, start=1)
         self._progress = progress
         self._quarantine = quarantine  # invalid complaints go here instead of into the problems
         self._depth = MAX_DEPTH.value
