@@ -7,6 +7,7 @@ needed more would die of MemoryError, not print the limit's name, so these tests
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -117,3 +118,10 @@ def test_every_limit_has_a_name_a_default_and_its_variable(monkeypatch: pytest.M
     monkeypatch.setenv("CHECK_COMPLIANCE_MAX_LINE_BYTES", "1_000")
     assert MAX_LINE_BYTES.value == 1000
     assert "CHECK_COMPLIANCE_MAX_LINE_BYTES=N" in MAX_LINE_BYTES.exceeded("a line")
+
+
+def test_the_readme_lists_every_limit_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Records files", 1)[1].split("\n## ", 1)[0]
+    rows = {name: int(default.replace(",", "")) for name, default in re.findall(r"^\| `(\w+)` \| ([\d,]+) \|", section, flags=re.M)}
+    assert rows == {limit.name: limit.default for limit in LIMITS}
