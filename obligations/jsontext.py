@@ -138,8 +138,8 @@ def _refuse_duplicate_keys(data: bytes, value: Any, line: Optional[int]) -> None
 
     try:
         tree = json.loads(data.decode("utf-8"), object_pairs_hook=pairs)
-    except (ValueError, RecursionError):  # orjson accepted the text: cannot happen, but never crash on it
-        return
+    except (ValueError, RecursionError):  # orjson accepted the text, so only nesting near 1,000 gets here
+        raise BadJson(Problem("", "nested too deeply to be checked for duplicate keys; lower CHECK_COMPLIANCE_MAX_DEPTH's value or the nesting", line=line)) from None
     if not found:
         return
     where, keys = _first_duplicate(tree)

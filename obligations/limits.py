@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Optional
 
 from check_compliance.obligations.errors import CheckError, Problem
 
@@ -34,6 +35,7 @@ class Limit:
     default: int
     unit: str
     about: str
+    maximum: Optional[int] = None  # past this the limit cannot be honoured (another component's own limit)
 
     @property
     def env(self) -> str:
@@ -49,9 +51,10 @@ class Limit:
             value = int(text.strip())
         except ValueError:
             value = 0
-        if value < 1:
+        if value < 1 or (self.maximum is not None and value > self.maximum):
             shown = text.strip()[:40]
-            raise CheckError(self.env, [Problem("", f"expected a whole number of {self.unit} (at least 1), got {shown!r}")])
+            most = f" and at most {self.maximum:,}" if self.maximum is not None else ""
+            raise CheckError(self.env, [Problem("", f"expected a whole number of {self.unit} (at least 1{most}), got {shown!r}")])
         return value
 
     def exceeded(self, what: str) -> str:
@@ -88,6 +91,7 @@ MAX_DEPTH = Limit(
     "MAX_DEPTH", 64, "levels",
     "Nesting of arrays and objects in one record (a complaint with its pauses is 3 levels deep). "
     "At most 1,000: the JSON parser's own limit is 1,024.",
+    maximum=1000,
 )
 
 LIMITS: tuple[Limit, ...] = (MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, MAX_INPUT_BYTES, MAX_COMPRESSION_RATIO, RATIO_FROM_BYTES, MAX_DEPTH)

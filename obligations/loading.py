@@ -6,6 +6,7 @@ With a quarantine (a list passed as `quarantine`), invalid complaints are set as
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from datetime import tzinfo
@@ -24,9 +25,10 @@ __all__ = ["parse_records", "parse_records_jsonl", "validate_records", "checked_
 
 # Fields whose value is free text (names, purposes, prose): a message says what is wrong, never the value.
 FREE_TEXT = frozenset({"party_a", "party_b", "owner", "recipient", "purpose", "sections", "recommendations"})
-# A value outside an allowed set is shown only when it looks like a misspelt word, not like a
-# name or a phone number typed into the wrong field.
-_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z_ -]{0,19}")
+# A value outside an allowed set is shown only when it is close to an allowed one (a misspelling),
+# never when it could be a name or a phone number typed into the wrong field.
+_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z_-]{0,19}")
+_VALUES = re.compile(r'"(?:[^"\\]|\\.)*"|\S*\d\S*')  # what differs between problems of one kind: values, instants, positions
 MAX_GROUPS = 1000  # kinds of problem listed; past that, counted
 
 
@@ -153,7 +155,7 @@ class Problems:
         self._more: dict[tuple[str, str], int] = {}
 
     def add(self, problem: Problem) -> None:
-        key = (re.sub(r"\[\d+\]", "[]", problem.path), problem.message.split(", got ", 1)[0][:80])
+        key = (re.sub(r"\[\d+\]", "[]", problem.path), _VALUES.sub("…", problem.message.split(", got ", 1)[0])[:80])
         group = self._groups.get(key)
         if group is None:
             if len(self._groups) >= MAX_GROUPS:
@@ -208,16 +210,20 @@ def error_problem(error: Mapping[str, Any], prefix: tuple[Any, ...] = ()) -> Pro
     if error["type"] == "missing":
         message = "required field is missing"
     elif "input" in error and error["type"] not in {"model_type"}:
-        message += f", got {shown_value(error['input'], loc, error['type'])}"
+        allowed = re.findall(r"'([^']*)'", message) if error["type"] == "literal_error" else None
+        message += f", got {shown_value(error['input'], loc, allowed)}"
     return Problem(json_path(loc), message)
 
 
-def shown_value(value: object, loc: tuple, error_type: str = "") -> str:
-    """An offending value as an error message may show it (clause 3.1 binds the tool's own logs)."""
+def shown_value(value: object, loc: tuple, allowed: Optional[list[str]] = None) -> str:
+    """An offending value as an error message may show it (clause 3.1 binds the tool's own logs):
+    free text never; outside an `allowed` set, only a misspelling of an allowed word."""
     if any(isinstance(part, str) and part in FREE_TEXT for part in loc):
         return f"{_kind(value)} (free text: not shown)"
-    if error_type == "literal_error" and isinstance(value, str) and not _WORDLIKE.fullmatch(value):
-        return f"a text of {len(value):,} characters (not shown: it may be personal data)"
+    if allowed is not None and isinstance(value, str):
+        close = _WORDLIKE.fullmatch(value) and difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.6)
+        if not close:
+            return f"a text of {len(value):,} characters (not shown: it may be personal data)"
     return excerpt(value)
 
 
