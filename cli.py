@@ -17,10 +17,11 @@ from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
 from check_compliance.engine.reporters import RENDERERS
 from check_compliance.engine.versions import version_text
-from check_compliance.obligations.errors import MappingError
+from check_compliance.obligations.errors import MappingError, excerpt
 from check_compliance.obligations.exports import Export, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
-from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
+from check_compliance.obligations.quarantine import Quarantined, grouped_problems, write_quarantine
+from check_compliance.obligations.records import parse_instant
 from check_compliance.obligations.sources import input_size
 
 PROGRESS_FROM_BYTES = 50_000_000
@@ -90,9 +91,9 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> 
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {value!r}") from None
+        return parse_instant(value)  # exactly what record timestamps accept, on every Python
+    except ValueError as error:
+        raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {excerpt(value)}: {error}") from None
 
 
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Optional[Path]]]:
@@ -123,7 +124,7 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help="A mapping file: check a system's own export (CSV, zip, xlsx, Parquet, JSON) through it. EXPORT files replace its source.files.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
-@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
+@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints (of a records file or a mapped export) aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
 @click.option("--max-quarantined", type=click.IntRange(min=0), help="Quarantined complaints the gate accepts (default 0: any fails it, exit 2).")
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show this package's, durable_rules' and the rulebook's versions.")
 def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Path]]], as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path],
@@ -145,9 +146,13 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
             report = checker.check(exported.records, as_of=_zoned(as_of, exported.records), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
         else:
+            set_aside: Optional[list[Quarantined]] = [] if quarantine_file is not None else None
             with _progress(records[0], to_terminal) as progress:
-                export = open_records(records[0], progress)
+                export = open_records(records[0], progress, quarantine=set_aside)
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
+            if quarantine_file is not None and set_aside is not None:  # complete once the check has read a stream
+                write_quarantine(quarantine_file, set_aside, records[0])
+                report = with_quarantine(report, set_aside)
             report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
         report = gate.apply(report)
         if write_baseline is not None:
@@ -220,8 +225,6 @@ def _export_options(records: tuple[str, ...], mapping: Optional[Path], data_dir:
         return
     if data_dir is not None:
         _fail("--data-dir is the folder of a mapping's files: give --mapping FILE")
-    if quarantine is not None:
-        _fail("--quarantine works with a mapped export (--mapping FILE) for now; a records file is checked whole")
     if len(records) != 1:
         _fail(f"expected one records file (or export files with --mapping FILE), got {len(records)}")
     hint = _export_hint(records[0])
