@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from check_compliance.engine.findings import Finding, Report
+from check_compliance.engine.reporters.escaping import json_text
 
 
 def render(report: Report) -> str:
-    return "".join(json.dumps(finding_document(f), ensure_ascii=False, separators=(",", ":")) + "\n" for f in report.findings)
+    return json_text("".join(json.dumps(finding_document(f), ensure_ascii=False, separators=(",", ":")) + "\n" for f in report.findings))
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:

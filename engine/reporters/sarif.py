@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from check_compliance.engine.findings import Finding, Report, RuleInfo
+from check_compliance.engine.reporters.escaping import json_text
 from check_compliance.engine.reporters.wording import (
     CLAUSE_TEXTS,
     breach_title,
@@ -38,7 +39,7 @@ def render(report: Report) -> str:
         },
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _rules(report: Report) -> list[RuleInfo]:
