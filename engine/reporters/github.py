@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.findings import Finding, Report, WaiverStatus
-from check_compliance.engine.reporters.escaping import shown
 from check_compliance.engine.reporters.wording import gate_note, not_checked_text, quarantine_text, waiver_target
 
 # A breach that can fail the gate is `::error`, an at-risk warning `::warning`, a waived or

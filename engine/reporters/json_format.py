@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import orjson
 
+from check_compliance.engine.escaping import json_text, without_surrogates
 from check_compliance.engine.findings import Report
-from check_compliance.engine.reporters.escaping import json_text, without_surrogates
 from check_compliance.engine.reporters.jsonl import finding_document
 
 

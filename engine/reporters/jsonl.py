@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from check_compliance.engine.escaping import json_text
 from check_compliance.engine.findings import Finding, Report
-from check_compliance.engine.reporters.escaping import json_text
 
 
 def render(report: Report) -> str:

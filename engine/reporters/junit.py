@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from check_compliance.engine.escaping import shown, xml_text, xml_value
 from check_compliance.engine.findings import Finding, Report, RuleInfo
-from check_compliance.engine.reporters.escaping import shown, xml_text, xml_value
 from check_compliance.engine.reporters.wording import breach_title, evidence_lines, gate_note, not_checked_text, quarantine_text
 
 # How findings show, chosen for what Jenkins' JUnit plugin and GitLab's test report display:

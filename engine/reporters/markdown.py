@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.findings import Finding, Report
-from check_compliance.engine.reporters.escaping import shown
 from check_compliance.engine.reporters.wording import (
     breach_title,
     gate_note,

@@ -7,8 +7,8 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
+from check_compliance.engine.escaping import json_text
 from check_compliance.engine.findings import Finding, Report, RuleInfo
-from check_compliance.engine.reporters.escaping import json_text
 from check_compliance.engine.reporters.wording import (
     CLAUSE_TEXTS,
     breach_title,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.findings import Finding, Report
-from check_compliance.engine.reporters.escaping import shown
 from check_compliance.engine.reporters.wording import quarantine_text, waiver_target
 from check_compliance.obligations.durations import describe_seconds
 

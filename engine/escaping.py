@@ -1,4 +1,4 @@
-"""How record-derived text is made safe in every report format: the one place that decides it.
+"""How record-derived text is made safe in every report format (and in the engine feed): the one place that decides it.
 
 Ids, messages (which quote ids), waiver reasons and file names come from data anyone may have
 typed. A character that can act where a report is read — a C0 or C1 control (ESC starts an ANSI
