@@ -8,8 +8,10 @@
   synchronously (`start_action_for_state` / `complete_and_start_action`) before the batch returns.
 - Every result code is read, and an accounting rule matches every fact: a fact that does not come
   back is an `EngineError`, never a silently smaller report.
-- The ruleset is C memory durable_rules never frees by itself: `close()` deletes it, and so does
-  the collection of its runtime.
+- The ruleset and its session are C memory durable_rules never frees by itself: `close()` deletes
+  both (the session first: deleting the ruleset alone left ~3 MB a check), and so does the
+  collection of the runtime. A session a failed batch left mid-way is never deleted (durable_rules
+  corrupts its heap deleting a session with actions pending): that runtime refuses to run again.
 """
 
 from __future__ import annotations
@@ -83,7 +85,10 @@ class DurableRuntime:
             self._handle = engine.create_ruleset(self._name, json.dumps(definition, ensure_ascii=False))
         except Exception as error:  # the C extension raises bare Exceptions with a code
             raise EngineError("durable_rules", [Problem("create_ruleset", str(error))]) from error
-        self._release = weakref.finalize(self, _delete_ruleset, self._handle)
+        # What the finalizer must know without holding `self`: whether a session exists, and
+        # whether it is in a state durable_rules can delete.
+        self._session = {"opened": False, "settled": True}
+        self._release = weakref.finalize(self, _delete_ruleset, self._handle, self._session)
 
     def close(self) -> None:
         """Delete the ruleset (idempotent); a closed runtime refuses to run."""
@@ -102,6 +107,8 @@ class DurableRuntime:
             with self._lock:
                 if self.closed:
                     raise EngineError("durable_rules", [Problem("run", "this checker was closed: create another one")])
+                if not self._session["settled"]:
+                    raise EngineError("durable_rules", [Problem("run", "an earlier batch failed half-way, leaving the engine's state unknown: create another checker")])
                 matches = list(self._run_batch(chunk))
             yield from matches
 
@@ -113,6 +120,7 @@ class DurableRuntime:
             # A lone surrogate in a record's text is not UTF-8: compared as U+FFFD it still equals
             # no rule's literal. Only a batch holding one pays for the second pass.
             payload = _encoded(without_surrogates(posted))
+        self._session.update(opened=True, settled=False)
         code, state = self._call("assert_facts", engine.assert_facts, self._handle, payload)
         if code != _OK:
             raise EngineError("durable_rules", [Problem("assert_facts", f"result code {code} for a batch of {len(posted)} facts")])
@@ -132,6 +140,7 @@ class DurableRuntime:
         code, _ = self._call("retract_facts", engine.retract_facts, self._handle, payload)
         if code != _OK:
             raise EngineError("durable_rules", [Problem("retract_facts", f"result code {code}")])
+        self._session["settled"] = True
         if len(seen) != len(posted):
             lost = sorted(set(range(len(posted))) - seen)[:5]
             raise EngineError("durable_rules", [Problem("accounting", f"{len(posted) - len(seen)} of {len(posted)} facts never came back (e.g. {lost})")])
@@ -156,8 +165,12 @@ def _encoded(posted: list[dict]) -> str:
         raise OverflowError(f"fact field {key!r} exceeds the engine's 64-bit integers" if key else str(error)) from error
 
 
-def _delete_ruleset(handle: object) -> None:
+def _delete_ruleset(handle: object, session: dict[str, bool]) -> None:
+    if not session["settled"]:
+        return  # leaked on purpose: deleting it could corrupt the process's heap
     try:
+        if session["opened"]:
+            engine.delete_state(handle, _SID)
         engine.delete_ruleset(handle)
     except Exception:  # noqa: BLE001 - at collection or exit nothing can be done about it
         pass

@@ -28,10 +28,16 @@ def open_records(path: Union[str, Path], progress: Optional[Progress] = None) ->
     raw = _open(source)
     stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if source.endswith(".gz") else raw  # type: ignore[assignment]
     name = source[:-3] if source.endswith(".gz") else source
-    first = _first_line(stream, source)
-    if name.endswith(".jsonl") or (source == "-" and _is_record_line(first)):
-        return RecordStream(_lines(first, stream, source), source, progress)
-    rest = _read(stream, source)
+    try:
+        first = _first_line(stream, source)
+        if name.endswith(".jsonl") or (source == "-" and _is_record_line(first)):
+            # The stream closes its file when read to the end (or given up).
+            return RecordStream(_lines(first, stream, source, _closing(raw, stream)), source, progress)
+        rest = _read(stream, source)
+    except BaseException:
+        _closing(raw, stream)()
+        raise
+    _closing(raw, stream)()
     try:
         text = (first + rest).decode("utf-8")
     except UnicodeDecodeError as error:
@@ -64,7 +70,7 @@ def _open(source: str) -> BinaryIO:
     if source == "-":
         return sys.stdin.buffer
     try:
-        return open(source, "rb")  # closed when the check has read it; the process ends soon after
+        return open(source, "rb")  # closed once read (a stream: at its end, or when dropped)
     except OSError as error:
         raise InputError(source, [Problem("", f"cannot read: {error.strerror or error}")]) from None
 
@@ -83,12 +89,24 @@ def _read(stream: BinaryIO, source: str) -> bytes:
         raise InputError(source, [Problem("", f"cannot read: {error}")]) from None
 
 
-def _lines(first: bytes, stream: BinaryIO, source: str) -> Iterator[bytes]:
-    yield first
+def _lines(first: bytes, stream: BinaryIO, source: str, close: Callable[[], None]) -> Iterator[bytes]:
     try:
+        yield first
         yield from stream
     except (OSError, EOFError, zlib.error) as error:
         raise InputError(source, [Problem("", f"cannot read: {error}")]) from None
+    finally:
+        close()
+
+
+def _closing(raw: BinaryIO, stream: BinaryIO) -> Callable[[], None]:
+    """Closes what `open_records` opened: the decompressor and the file, never standard input."""
+    def close() -> None:
+        if stream is not raw:
+            stream.close()
+        if raw is not sys.stdin.buffer:
+            raw.close()
+    return close
 
 
 def _is_record_line(line: bytes) -> bool:
