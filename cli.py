@@ -143,6 +143,8 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
     to_terminal = output is None and any(path is None for _, path in formats)
     with _exit_on_error(debug):
         _export_options(records, mapping_file, data_dir, quarantine_file, max_quarantined)
+        if output is not None and all(path is not None for _, path in formats):
+            _fail("-o names no report: every --format has its own FILE; add a --format NAME without :FILE for it")
         # Every file this run writes, refused before anything is written if it is one it reads.
         targets = [path or output for _, path in formats]
         outputs = [p for p in (*targets, write_baseline, quarantine_file) if p is not None]
