@@ -149,10 +149,11 @@ def test_markdown_rows_stop_at_the_byte_budget_with_a_stated_count(sample: Repor
     assert f"… and {600 - shown_rows} more finding(s) (see the JSON report)." in rendered
 
 
-def test_a_surrogate_in_a_disclosure_purpose_is_judged_not_crashed() -> None:
+@pytest.mark.parametrize("purpose", ["market\ud800ing", "market\ud800ing" * 200])  # short, and past the engine's longest text
+def test_a_surrogate_in_a_disclosure_purpose_is_judged_not_crashed(purpose: str) -> None:
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     disclosure = document["disclosures"][0]
-    disclosure["purpose"] = "market\ud800ing"
+    disclosure["purpose"] = purpose
     disclosure["id"] = "D-\ud800"
     with Checker() as checker:
         report = checker.check(validate_records(document, "<test>"))
