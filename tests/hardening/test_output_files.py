@@ -152,3 +152,13 @@ def test_refuse_overwrites_lists_every_problem(tmp_path: Path) -> None:
     rendered = caught.value.render()
     assert rendered.startswith("outputs: 3 output errors")
     assert "is a directory" in rendered and "is an input of this check" in rendered and "is named twice" in rendered
+
+
+def test_the_readmes_refusal_example_is_what_the_command_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("  ```text\n  outputs: 1 output error\n", 1)[1].split("  ```", 1)[0]
+    shutil.copy(SAMPLE, tmp_path / "records.json")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("records.json", "-o", "records.json")
+    assert result.exit_code == 2
+    assert result.output == "outputs: 1 output error\n" + "\n".join(line[2:] for line in example.splitlines()) + "\n"

@@ -6,8 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 
 from check_compliance import Report
-from check_compliance.engine.reporters import RENDERERS, github, jsonl, junit, markdown, sarif
 from check_compliance.engine.escaping import shown
+from check_compliance.engine.reporters import RENDERERS, github, jsonl, junit, markdown, sarif
 
 
 def test_junit_keeps_the_message_exact_in_attributes_and_drops_only_illegal_characters(odd: Report) -> None:
