@@ -77,7 +77,13 @@ class _Commands(click.Group):
             args = [self.default, *args]
         elif args[0] not in self.commands and args[0] not in ("-V", "--version"):
             args = [self.default, *args]
+        ctx.meta["debug"] = "--debug" in args
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Around the command's own option parsing too: a bug there also exits 2, never 1.
+        with _exit_on_error(ctx.meta.get("debug", False)):
+            return super().invoke(ctx)
 
 
 def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -185,6 +191,8 @@ def _exit_on_error(debug: bool = False) -> Iterator[None]:
     """A check that could not be made exits 2 with the reasons, never a traceback or 0/1."""
     try:
         yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # usage errors (exit 2) and --help/--version (exit 0): click's own
     except CheckError as error:
         _fail(error.render())
     except KeyboardInterrupt:

@@ -152,3 +152,14 @@ def test_a_closed_pipe_keeps_the_verdict_and_prints_no_traceback() -> None:
     _, stderr = process.communicate()
     assert (process.returncode, stderr) == (1, b"")
 
+
+
+def test_a_bug_while_parsing_the_options_exits_2_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", _boom)  # the --jobs default
+    result = invoke(SAMPLE)
+    assert result.exit_code == 2 and result.output.startswith("internal error: ZeroDivisionError")
+
+
+def test_usage_errors_help_and_version_keep_their_exit_codes() -> None:
+    assert invoke(SAMPLE, "--fail-on", "never").exit_code == 2
+    assert invoke("--help").exit_code == 0 and invoke("--version").exit_code == 0
