@@ -308,8 +308,8 @@ def _read_export(mapping_file: Path, files: tuple[str, ...], data_dir: Optional[
                  outputs: Sequence[Path] = ()) -> Export:
     """The export read through its mapping; without a quarantine, any invalid complaint stops the check."""
     mapping = load_mapping(mapping_file)
-    folder = data_dir if data_dir is not None else mapping.folder
-    # The files the mapping itself names are inputs too: no output may overwrite them.
+    # The files the mapping itself names are inputs too, found where read_export finds them.
+    folder = Path.cwd() if files else data_dir if data_dir is not None else mapping.folder
     named = [] if files else [Path(ref.path) for ref in mapping.spec.source.files]
     refuse_overwrites(outputs, [folder / path for path in named + [Path(lookup.file) for lookup in mapping.spec.lookups.values()]])
     if checker is not None:
