@@ -83,6 +83,10 @@ class CheckError(Exception):
         self.problems = sorted(problems, key=_order)
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its fields, not its message: a worker process hands its errors back pickled.
+        return type(self), (self.source, self.problems)
+
     def render(self) -> str:
         head = f"{self.source}: {len(self.problems)} {self.kind}" + ("s" if len(self.problems) != 1 else "")
         return "\n".join([head] + [f"  {p}" for p in self.problems])

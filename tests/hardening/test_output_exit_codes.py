@@ -4,6 +4,7 @@ internal errors, arithmetic overflow, unwritable outputs, a full disk, a closed 
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -12,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from check_compliance import Checker, InputError, load_records
+from check_compliance import Checker, InputError, Problem, load_records
 from check_compliance.cli import main
 from check_compliance.engine import check as check_module
+from check_compliance.engine import parallel
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = str(ROOT / "fixtures" / "sample-month.json")
@@ -163,3 +165,15 @@ def test_a_bug_while_parsing_the_options_exits_2_too(monkeypatch: pytest.MonkeyP
 def test_usage_errors_help_and_version_keep_their_exit_codes() -> None:
     assert invoke(SAMPLE, "--fail-on", "never").exit_code == 2
     assert invoke("--help").exit_code == 0 and invoke("--version").exit_code == 0
+
+
+def test_an_error_in_a_worker_process_comes_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Errors cross the process boundary pickled: before, unpickling one raised a TypeError."""
+    error = InputError("records.json", [Problem("complaints[3].urgency", "expected one of ...", line=4)])
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is InputError and again.render() == error.render() and again.problems == error.problems
+    monkeypatch.setattr(parallel, "WORTH_A_PROCESS", 1)
+    path = tmp_path / "terms.yaml"
+    path.write_text("limits:\n  registration: 1000000000d\n", encoding="utf-8")
+    result = invoke(SAMPLE, "--terms", str(path), "--jobs", "2")
+    assert result.exit_code == 2 and "internal error" not in result.output and "Traceback" not in result.output
