@@ -13,7 +13,7 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, Gate, InputError, OutputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, EngineError, Gate, InputError, OutputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
 from check_compliance.engine.escaping import shown
@@ -194,6 +194,8 @@ def _exit_on_error(debug: bool = False) -> Iterator[None]:
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise  # usage errors (exit 2) and --help/--version (exit 0): click's own
     except CheckError as error:
+        if debug and isinstance(error, EngineError):  # the engine's fault is a bug too
+            traceback.print_exc(file=sys.stderr)
         _fail(error.render())
     except KeyboardInterrupt:
         _fail("interrupted: no check was made")
