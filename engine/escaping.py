@@ -1,4 +1,4 @@
-"""How record-derived text is made safe in every report format (and in the engine feed): the one place that decides it.
+"""How record-derived text is made safe in every report format and the engine's feed: the one place.
 
 Ids, messages (which quote ids), waiver reasons and file names come from data anyone may have
 typed. A character that can act where a report is read — a C0 or C1 control (ESC starts an ANSI
@@ -12,7 +12,9 @@ lone surrogate (not encodable as UTF-8) is replaced by U+FFFD. Two ways, one cha
   value stays exact and the characters are written as the format's own escapes (`\\u202e`,
   `&#x202e;`), which parsers decode and terminals never see.
 
-`obligations.errors.excerpt()` escapes error messages the same way (and also shortens them).
+`obligations.errors.excerpt()` escapes error messages the same way (and also shortens them); the
+CLI passes every message it prints through `shown`. The engine's feed (runtime.py) replaces lone
+surrogates with `without_surrogates`, so a record's text can always be sent to durable_rules.
 """
 
 from __future__ import annotations
