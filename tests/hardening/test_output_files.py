@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,12 @@ def test_the_readmes_refusal_example_is_what_the_command_prints(tmp_path: Path, 
     result = invoke("records.json", "-o", "records.json")
     assert result.exit_code == 2
     assert result.output == "outputs: 1 output error\n" + "\n".join(line[2:] for line in example.splitlines()) + "\n"
+
+
+def test_standard_output_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    (tmp_path / "expected.txt").write_bytes(b"")
+    assert invoke(SAMPLE, "--lang", "zh", "-o", tmp_path / "expected.txt").exit_code == 1
+    for env in ({"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}, {"LANG": "zh_CN.GB18030", "PYTHONIOENCODING": "gb18030"}):
+        result = subprocess.run([sys.executable, "-m", "check_compliance", str(SAMPLE), "--lang", "zh", "--jobs", "1"], capture_output=True, env={**os.environ, **env})
+        assert (result.returncode, result.stderr) == (1, b""), env
+        assert result.stdout == (tmp_path / "expected.txt").read_bytes(), env
