@@ -210,24 +210,29 @@ def _exit_on_error(debug: bool = False) -> Iterator[None]:
 def _fail(message: str) -> NoReturn:
     # Messages quote file names and record values: shown, so none can act on the terminal.
     try:
-        click.echo("\n".join(shown(line) for line in message.split("\n")), err=True)
+        _emit(sys.stderr, "".join(shown(line) + "\n" for line in message.split("\n")))
     except OSError:
         pass  # standard error itself cannot be written: the exit code still says it
     sys.exit(2)
 
 
+def _emit(stream: Any, text: str) -> None:
+    """`text` as UTF-8 whatever the locale, so the bytes are the same everywhere."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        stream.write(text)
+        stream.flush()
+    else:
+        stream.flush()
+        binary.write(text.encode("utf-8"))
+        binary.flush()
+
+
 def _print(text: str) -> None:
-    """The report on standard output, as UTF-8 whatever the locale; a full disk or a closed pipe
-    never becomes a traceback (README: Exit codes and outputs)."""
-    stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+    """The report on standard output; a full disk or a closed pipe never becomes a traceback
+    (README: Exit codes and outputs)."""
     try:
-        if stream is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            sys.stdout.flush()
-            stream.write(text.encode("utf-8"))
-            stream.flush()
+        _emit(sys.stdout, text)
     except BrokenPipeError:
         # The reader stopped reading (`| head`): the check was made; its exit code stands.
         _silence_stdout()

@@ -173,3 +173,13 @@ def test_standard_output_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-m", "check_compliance", str(SAMPLE), "--lang", "zh", "--jobs", "1"], capture_output=True, env={**os.environ, **env})
         assert (result.returncode, result.stderr) == (1, b""), env
         assert result.stdout == (tmp_path / "expected.txt").read_bytes(), env
+
+
+def test_error_messages_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    document = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    document["complaints"][0]["urgency"] = "紧急"
+    records = tmp_path / "records.json"
+    records.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "check_compliance", str(records)], capture_output=True, env={**os.environ, "LC_ALL": "C", "PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 2
+    assert '"紧急"'.encode() in result.stderr and b"Traceback" not in result.stderr
