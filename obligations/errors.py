@@ -9,6 +9,7 @@ Every error the library raises is one of these (anything else escaping it is a b
     ├── WaiverError            the waivers file: problems at file:line:col
     ├── MappingError           a mapping file (MAPPING.md): problems at file:line:col
     ├── BaselineError          the baseline file: problems at a JSON path
+    ├── OutputError            a report cannot be written, or would overwrite an input
     └── EngineError            the rule engine failed or lost a fact (a bug, never a finding)
 
 Each carries `source` (the file or input it is about) and `problems`, a list of `Problem`s with
@@ -92,6 +93,10 @@ class CheckError(Exception):
         self.problems = sorted(problems, key=_order)
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its fields, not its message: a worker process hands its errors back pickled.
+        return type(self), (self.source, self.problems)
+
     def render(self) -> str:
         head = f"{self.source}: {len(self.problems)} {self.kind}" + ("s" if len(self.problems) != 1 else "")
         return "\n".join([head] + [f"  {p}" for p in self.problems])
@@ -125,6 +130,12 @@ class BaselineError(CheckError):
     """The baseline file cannot be read, or is not a report or baseline of this check."""
 
     kind = "baseline error"
+
+
+class OutputError(CheckError):
+    """A report cannot be written (full disk, no permission), or its file is an input or a directory."""
+
+    kind = "output error"
 
 
 class EngineError(CheckError):

@@ -71,7 +71,7 @@ def _open(source: str) -> BinaryIO:
     if Path(source).is_dir():
         raise InputError(source, [Problem("", "is a directory, not a records file")])
     try:
-        return open(source, "rb")  # closed when the check has read it; the process ends soon after
+        return open(source, "rb")  # closed once read (a stream: at its end, or when dropped)
     except OSError as error:
         raise InputError(source, [Problem("", f"cannot read: {error.strerror or error}")]) from None
 
@@ -119,6 +119,9 @@ class _Reader:
             return self._total
 
     def _close(self) -> None:
+        # What open_records opened is closed at the end, on a refusal, or when a stream is dropped.
+        if self._stream is not self._raw:
+            self._stream.close()
         if self._raw is not sys.stdin.buffer:
             self._raw.close()
 
@@ -166,6 +169,12 @@ class _Reader:
         """The non-blank lines, each with its 1-based number; a line past MAX_LINE_BYTES stops the read."""
         number, pending, first = 0, b"", self._buffer
         self._buffer = b""
+        try:
+            yield from self._numbered(number, pending, first)
+        finally:
+            self._close()
+
+    def _numbered(self, number: int, pending: bytes, first: bytes) -> Iterator[tuple[int, bytes]]:
         while True:
             chunk, first = first or self._chunk(), b""
             if not chunk:
