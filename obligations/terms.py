@@ -67,7 +67,7 @@ class EvaluationTerms(_Terms):
     @classmethod
     def _days(cls, value: object) -> object:
         # `30d` reads as 30 days, like every other duration in the file.
-        if isinstance(value, str) and value.endswith("d") and value[:-1].isdigit():
+        if isinstance(value, str) and value.endswith("d") and value[:-1].isascii() and value[:-1].isdigit():
             return int(value[:-1])
         if isinstance(value, str) and value not in ("month", "quarter"):
             raise ValueError(f"expected month, quarter or a number of days (30d), got {value!r}")
