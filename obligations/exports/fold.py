@@ -186,16 +186,14 @@ def fold(mapping: LoadedMapping, frame: pl.DataFrame, lookups: dict[str, dict[st
         sort_by.append(name)
     frame = frame.with_columns(instants(frame[EVENT_TIME], zone).alias("_t@"))
     frame = frame.sort(sort_by + ["_row"], nulls_last=True, maintain_order=True)
-    # Sorted by each key's first row, a key's rows are contiguous: "the previous event of the same
-    # key" is the previous row when its key is the same, so runs need no window per key (a window
-    # `over` a quarter of a million keys is what made the fold grow faster than the events).
-    same_as_previous = (pl.col(KEY) == pl.col(KEY).shift(1)).fill_null(False)
     for states, flag in compiler.state_sets.items():
         inside = pl.col(STATE).is_in(list(states)).fill_null(False)
         frame = frame.with_columns(inside.alias(flag))
-        # A run's number is unique in the whole frame (a running count of run starts), so within a
-        # key the runs are told apart and ordered as within the key alone.
-        starts = pl.col(flag) & ~(pl.col(flag).shift(1).fill_null(False) & same_as_previous)
+        # Runs are numbered over the whole frame, not per key (a window `over` a quarter of a million
+        # keys made the fold grow faster than the events): sorted by each key's first row, a key's
+        # rows are contiguous, so a number only ever spans keys where a run ends one key and starts
+        # the next, and every use of it is within a key (a group, or grouped by key and run).
+        starts = pl.col(flag) & ~pl.col(flag).shift(1).fill_null(False)
         frame = frame.with_columns(starts.cast(pl.Int32).cum_sum().alias(flag + "run"))
     aggregations = [pl.col("_row").min().alias("row"), pl.col("_file").first().alias("_file"), pl.len().alias("_rows"), pl.col("_nokey").first().alias("_nokey")]
     for name, (value, bad, trouble) in outputs.items():
