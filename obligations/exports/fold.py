@@ -185,6 +185,11 @@ def fold(mapping: LoadedMapping, frame: pl.DataFrame, lookups: dict[str, dict[st
             name += "@"
         sort_by.append(name)
     frame = frame.with_columns(instants(frame[EVENT_TIME], zone).alias("_t@"))
+    # Only what the aggregations read is sorted and kept: the export's own text columns are done with.
+    kept = [KEY, "_row", "_file", "_nokey", STATE, "_t@", *sort_by[1:]]
+    kept += [c for _, use in event_uses for c in (use.name, use.bad, use.trouble)]
+    kept += [c for use in compiler.uses.values() for c in (use.name, use.bad, use.trouble)]
+    frame = frame.select(list(dict.fromkeys(kept)) + ["_first"])
     frame = frame.sort(sort_by + ["_row"], nulls_last=True, maintain_order=True)
     for states, flag in compiler.state_sets.items():
         inside = pl.col(STATE).is_in(list(states)).fill_null(False)

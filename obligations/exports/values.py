@@ -52,8 +52,8 @@ def evaluate(frame: pl.DataFrame, use: Use, fmt: Optional[TimeFormat], lookups: 
     import polars as pl
 
     text = frame[use.column]
-    bad = pl.Series([None] * frame.height, dtype=pl.String)
-    trouble = pl.Series([None] * frame.height, dtype=pl.String)
+    bad = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+    trouble = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
     producer = use.producer
     if producer is not None and producer.lookup is not None:
         table = lookups[producer.lookup]
