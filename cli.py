@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -12,15 +12,14 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, Gate, InputError, Problem, load_export, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
-from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
+from check_compliance.engine.coverage import refuse_unknown
 from check_compliance.engine.reporters import RENDERERS
 from check_compliance.engine.versions import version_text
-from check_compliance.obligations.errors import MappingError
-from check_compliance.obligations.exports import Export, load_mapping, read_export
+from check_compliance.obligations.exports import read_export
 from check_compliance.obligations.exports.output import write_records
-from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
+from check_compliance.obligations.quarantine import Quarantined, grouped_problems, write_quarantine
 from check_compliance.obligations.sources import input_size
 
 PROGRESS_FROM_BYTES = 50_000_000
@@ -141,14 +140,14 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
         gate = Gate(waivers_file, baseline_file, fail_on=fail_on, strict_waivers=strict_waivers, max_quarantined=max_quarantined or 0)  # type: ignore[arg-type]
         gate.bind(checker.rules)
         if mapping_file is not None:
-            exported = _read_export(mapping_file, records, data_dir, quarantine_file, checker)
-            report = checker.check(exported.records, as_of=_zoned(as_of, exported.records), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
-            report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
+            exported = load_export(mapping_file, list(records) or None, data_dir=data_dir, quarantine=quarantine_file is not None)
+            refuse_unknown(exported, [r.id for r in checker.rules])  # before a long check, not after it
+            _keep_quarantine(quarantine_file, exported.quarantine, exported.source)
+            report = checker.check(exported, as_of=_zoned(as_of, exported), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
         else:
             with _progress(records[0], to_terminal) as progress:
                 export = open_records(records[0], progress)
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
-            report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
         report = gate.apply(report)
         if write_baseline is not None:
             _write(write_baseline, baseline_document(report))
@@ -245,35 +244,9 @@ def _export_hint(path: str) -> Optional[str]:
             f"or write records from it with check-compliance convert --mapping MAPPING.yaml {path} -o records.json")
 
 
-def _read_export(mapping_file: Path, files: tuple[str, ...], data_dir: Optional[Path], quarantine_file: Optional[Path], checker: Optional[Checker]) -> Export:
-    """The export read through its mapping; without a quarantine, any invalid complaint stops the check."""
-    mapping = load_mapping(mapping_file)
-    if checker is not None:
-        unknown = unknown_rules(mapping.spec.not_tracked, [r.id for r in checker.rules])
-        if unknown:
-            raise MappingError(str(mapping_file), [mapping.problem(("not_tracked", rule), message, suggestion) for rule, message, suggestion in unknown])
-    exported = read_export(mapping, list(files) or None, data_dir=data_dir)
-    if exported.quarantine and quarantine_file is None:
-        raise InputError(exported.source, grouped_problems(exported.quarantine))
-    if quarantine_file is not None:
-        write_quarantine(quarantine_file, exported.quarantine, exported.source)
-    return exported
-
-
-def _coverage(report: Report, export: object, as_of: Optional[datetime], terms_file: Optional[Path], terms_not_tracked: dict[str, str],
-              checker: Checker, exported: Optional[Export], quarantining: bool = False) -> Report:
-    """The report saying what it could not judge: obligations not tracked, quarantined complaints, a stale as_of."""
-    unknown = unknown_rules(terms_not_tracked, [r.id for r in checker.rules])
-    if unknown:
-        raise TermsError(str(terms_file), [Problem(f"not_tracked.{rule}", message, suggestion=suggestion) for rule, message, suggestion in unknown])
-    declared = {**terms_not_tracked, **(exported.not_tracked if exported is not None else {})}
-    report = apply_not_tracked(report, declared)
-    if exported is not None and quarantining:
-        # With --quarantine the report says how many were set aside, none (0) included.
-        report = with_quarantine(report, exported.quarantine)
-    if isinstance(export, Records):
-        report = with_notice(report, stale_as_of(export, as_of is not None))
-    return report
+def _keep_quarantine(path: Optional[Path], items: Optional[Sequence[Quarantined]], source: str) -> None:
+    if path is not None:
+        write_quarantine(path, items or (), source)
 
 
 @main.command("convert", epilog=CONVERT_EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -288,7 +261,10 @@ def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Opti
     source.files), so they can be seen, kept and checked later."""
     with _exit_on_error():
         _export_options(exports, mapping_file, data_dir, quarantine_file, max_quarantined)
-        exported = _read_export(mapping_file, exports, data_dir, quarantine_file, None)
+        exported = read_export(mapping_file, list(exports) or None, data_dir=data_dir)
+        if exported.quarantine and quarantine_file is None:
+            raise InputError(exported.source, grouped_problems(exported.quarantine))
+        _keep_quarantine(quarantine_file, exported.quarantine, exported.source)
         write_records(output, exported.document)
     count = len(exported.quarantine)
     click.echo(f"{output}: {len(exported.records.complaints)} complaints, {len(exported.records.channels)} channels" + (f"; {count} quarantined into {quarantine_file}" if quarantine_file else ""), err=True)

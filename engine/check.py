@@ -7,6 +7,7 @@ from typing import Literal, Optional, Protocol
 
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
+from check_compliance.engine.coverage import covered, refuse_unknown_terms
 from check_compliance.engine.facts import FactBuilder
 from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleInfo, summarise
 from check_compliance.engine.parallel import judge_complaints, shares
@@ -34,6 +35,7 @@ class Checker:
             RuleInfo(id=r.id, obligation=r.obligation, clause=r.clause, breach=r.breach, party=r.party, severity=r.severity, title_en=r.title.en, title_zh=r.title.zh)
             for r in self.program.rulebook.rules
         ]
+        refuse_unknown_terms(self.program.terms.not_tracked, [r.id for r in self.rule_infos])
 
     @property
     def rules(self) -> list[RuleInfo]:
@@ -42,6 +44,9 @@ class Checker:
 
     def check(self, records: Records | RecordStream, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
+
+        The report also says what it could not judge (engine/coverage.py): obligations declared
+        `not_tracked`, an export's quarantine, an `as_of` defaulted to now long after the data.
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
         has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
@@ -69,7 +74,7 @@ class Checker:
         if isinstance(records, RecordStream):
             records.finish()
         findings.sort(key=lambda f: f.sort_key())
-        return Report(
+        report = Report(
             as_of=moment.astimezone(zone).isoformat(),
             contract=contract.id,
             lang=lang,
@@ -80,6 +85,7 @@ class Checker:
             rules=self.rule_infos,
             periods=figures.result(),
         )
+        return covered(report, records, self.rule_infos, self.program.terms.not_tracked, as_of is not None)
 
 
 def check(
