@@ -12,14 +12,14 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, Gate, InputError, Problem, load_export, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, Gate, Problem, load_export, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import refuse_unknown
 from check_compliance.engine.reporters import RENDERERS
 from check_compliance.engine.versions import version_text
 from check_compliance.obligations.exports import read_export
 from check_compliance.obligations.exports.output import write_records
-from check_compliance.obligations.quarantine import Quarantined, grouped_problems, write_quarantine
+from check_compliance.obligations.quarantine import Quarantined, write_quarantine
 from check_compliance.obligations.sources import input_size
 
 PROGRESS_FROM_BYTES = 50_000_000
@@ -262,8 +262,8 @@ def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Opti
     with _exit_on_error():
         _export_options(exports, mapping_file, data_dir, quarantine_file, max_quarantined)
         exported = read_export(mapping_file, list(exports) or None, data_dir=data_dir)
-        if exported.quarantine and quarantine_file is None:
-            raise InputError(exported.source, grouped_problems(exported.quarantine))
+        if quarantine_file is None:
+            exported.refuse_invalid()
         _keep_quarantine(quarantine_file, exported.quarantine, exported.source)
         write_records(output, exported.document)
     count = len(exported.quarantine)

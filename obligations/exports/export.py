@@ -76,6 +76,11 @@ class Export:
     def source(self) -> str:
         return self.records.source
 
+    def refuse_invalid(self) -> None:
+        """An `InputError` naming every invalid complaint's file, rows and id, grouped by kind, if any."""
+        if self.quarantine:
+            raise InputError(self.source, grouped_problems(self.quarantine))
+
 
 def load_export(mapping: MappingLike, files: Optional[Sequence[Union[str, Path]]] = None, *, data_dir: Union[str, Path, None] = None,
                 quarantine: bool = False) -> ExportRecords:
@@ -89,8 +94,8 @@ def load_export(mapping: MappingLike, files: Optional[Sequence[Union[str, Path]]
     `not_tracked` obligations and the export's files as its source, as the command line does.
     """
     export = read_export(mapping, files, data_dir=data_dir)
-    if export.quarantine and not quarantine:
-        raise InputError(export.source, grouped_problems(export.quarantine))
+    if not quarantine:
+        export.refuse_invalid()
     records = export.records
     if quarantine:
         records._quarantine = export.quarantine
