@@ -93,4 +93,8 @@ def evaluate(frame: pl.DataFrame, use: Use, fmt: Optional[TimeFormat], lookups: 
         trouble = pl.select(pl.when(failed).then(pl.lit("unreadable")).otherwise(trouble)).to_series()
     else:
         value = text
+    if trouble.null_count() == frame.height:
+        # Nothing went wrong, as in most columns: nulls of type Null take no memory (a million
+        # String nulls take 16 MB, carried through the sort and the group-by, twice per use).
+        bad = trouble = pl.repeat(None, frame.height, dtype=pl.Null, eager=True)
     return frame.with_columns(value.alias(use.name), bad.alias(use.bad), trouble.alias(use.trouble))
