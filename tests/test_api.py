@@ -34,7 +34,7 @@ SAMPLE = ROOT / "fixtures" / "sample-month.json"
 
 
 def test_all_is_small_and_every_name_exists() -> None:
-    assert len(check_compliance.__all__) <= 20
+    assert len(check_compliance.__all__) <= 21  # readable in a minute: 19 at issue 8, + load_export, OutputError
     for name in check_compliance.__all__:
         assert hasattr(check_compliance, name), name
 
