@@ -53,8 +53,8 @@ class Checker:
         moment = as_of or records.as_of or datetime.now(timezone.utc)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        builder = FactBuilder(self.program, contract, moment)
         figures = Figures(self.program, contract, moment)
+        builder = FactBuilder(self.program, contract, moment, observe=figures.observe)
         findings: list[Finding] = []
         facts = builder.facts(records)
         if jobs > 1 and isinstance(records, Records) and len(shares(len(records.complaints), jobs)) > 1:
@@ -64,7 +64,7 @@ class Checker:
             facts = builder.other_facts(records)
         findings += [
             finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
-            for compiled, outcome, fact, subject in self.runtime.run(figures.observe(facts))
+            for compiled, outcome, fact, subject in self.runtime.run(facts)
         ]
         if isinstance(records, RecordStream):
             records.finish()

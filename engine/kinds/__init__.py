@@ -47,3 +47,13 @@ Interface with the readers (the "columnar" work): block in, fact columns out
   arrays and `searchsorted`, working days (`Nbd`) a per-day cumulative working-day count. The
   per-record reference builder (`tests/engine/reference_facts.py`) is held to exact equality.
 """
+
+from __future__ import annotations
+
+from check_compliance.engine.kinds import always_open, contains, deadline, every_period, forbidden, required
+from check_compliance.engine.kinds.base import Kind
+
+# The one map of kinds: the YAML `kind:` → the module's kind object.
+KINDS: dict[str, Kind] = {module.KIND.name: module.KIND for module in (deadline, required, contains, forbidden, every_period, always_open)}
+
+__all__ = ["KINDS", "Kind"]
