@@ -45,7 +45,7 @@ Interface with the readers (the "columnar" work): block in, fact columns out
 - Every instant is an exact integer microsecond on UTC; deadlines laid on calendar time with
   pauses use the closed form of COLUMNAR.md "Facts", business calendars cumulative working-time
   arrays and `searchsorted`, working days (`Nbd`) a per-day cumulative working-day count. The
-  per-record reference builder (`tests/engine/reference_facts.py`) is held to exact equality.
+  per-record reference builder (`tests/reference_facts.py`) is held to exact equality.
 """
 
 from __future__ import annotations
