@@ -54,7 +54,6 @@ class SubjectRef:
     type: str
     id: str
     record: Optional[Record] = None
-    pauses: tuple[Pause, ...] = ()
     gaps: tuple[tuple[date, date], ...] = ()
 
 
@@ -126,7 +125,7 @@ class FactBuilder:
             self.checked["complaints"] += len(chunk)
             columns = self.complaint_columns(from_complaints(chunk))
             for fact, complaint in zip(columns.rows(), chunk):
-                yield fact, SubjectRef("complaint", complaint.id, complaint, self._cut(complaint))
+                yield fact, SubjectRef("complaint", complaint.id, complaint)
 
     def complaint_columns(self, block: Any) -> FactColumns:
         """The facts of a valid block (`obligations.blocks.block_schema()`) by column.
@@ -149,6 +148,7 @@ class FactBuilder:
         return facts
 
     def _cut(self, complaint: Complaint) -> tuple[Pause, ...]:
+        """The complaint's pauses as they stood at `as_of`: begun by then, a running one cut there."""
         as_of = self.as_of
         return tuple((p.start, min(p.end, as_of) if p.end is not None else as_of) for p in complaint.pauses if p.start <= as_of)
 
@@ -189,12 +189,13 @@ class FactBuilder:
         terms = self.program.terms
         urgency = record.urgency or terms.unclassified_urgency
         classified = record.urgency is not None
+        pauses = self._cut(record)  # only for the complaints a rule matched
         if spec is None:
-            return Context(compiled, "complaint", subject.id, party, urgency=urgency, classified=classified, pauses=subject.pauses)
+            return Context(compiled, "complaint", subject.id, party, urgency=urgency, classified=classified, pauses=pauses)
         key = terms.limit_key(spec.limit, spec.by_table)
         limit = terms.limit_at(spec.limit, getattr(record, key) if key else None)
         began = self.seen(getattr(record, spec.from_))
-        return Context(compiled, "complaint", subject.id, party, self._clock(spec.limit), limit, urgency, classified, began, subject.pauses)
+        return Context(compiled, "complaint", subject.id, party, self._clock(spec.limit), limit, urgency, classified, began, pauses)
 
     def seen(self, value: Optional[datetime]) -> Optional[datetime]:
         return value if value is not None and value <= self.as_of else None

@@ -156,17 +156,13 @@ class BlockFacts:
         if key is None:
             groups = {terms.limit_at(spec.limit, None): started}
         else:
-            keys = self.column(key)[0]
-            by_value: dict[Any, Limit] = {}
-            limits = np.empty(self.size, dtype=object)
-            for i in np.flatnonzero(started).tolist():
-                value = keys[i]
-                if value not in by_value:
-                    by_value[value] = terms.limit_at(spec.limit, value)
-                limits[i] = by_value[value]
+            # A key field holds few distinct values (an urgency, a category): one mask per value.
+            keys, given = self.column(key)
             groups = {}
-            for limit in set(by_value.values()):
-                groups[limit] = started & (limits == limit)
+            for value in set(keys[started & given].tolist()) | ({None} if (started & ~given).any() else set()):
+                rows = started & (~given if value is None else given & (keys == value))
+                limit = terms.limit_at(spec.limit, value)
+                groups[limit] = groups[limit] | rows if limit in groups else rows
         axis = self.axes[spec.limit]
         for limit, rows in groups.items():
             if rows.any():
