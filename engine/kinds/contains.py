@@ -23,7 +23,8 @@ class Contains(Kind):
         return [rule.field]
 
     def record_fact(self, compiled: CompiledRule, fact: dict, record: Any, builder: Any) -> None:
-        value = getattr(record, compiled.rule.field)
+        rule: Any = compiled.rule
+        value = getattr(record, rule.field)
         for i, item in enumerate(compiled.items):
             fact[f"p_{compiled.slot}_{i}"] = builder.non_blank(value.get(item)) if isinstance(value, dict) else item in value
 

@@ -53,7 +53,7 @@ class EveryPeriod(Kind):
 
 def _earliest(compiled: CompiledRule, export: Any, builder: Any) -> dict[tuple[date, date], datetime]:
     """The earliest delivery (by as_of) of each period's records: the one that counts."""
-    rule = compiled.rule
+    rule: Any = compiled.rule
     delivered: dict[tuple[date, date], datetime] = {}
     for record in getattr(export, rule.record):
         at = builder.seen(getattr(record, rule.delivered))

@@ -14,8 +14,9 @@ tests hold these to, exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Optional
 
@@ -99,7 +100,7 @@ class WallAxis:
 
     is_business = False
 
-    def __init__(self, midnight: callable) -> None:  # type: ignore[valid-type]
+    def __init__(self, midnight: Callable[[date], int]) -> None:
         self._midnight = midnight  # date -> UTC µs of that local midnight
 
     def w(self, t: np.ndarray) -> np.ndarray:
@@ -112,7 +113,7 @@ class WallAxis:
         """`WallClock.due`'s amount for `Nbd`: to the midnight ending the N-th day after the start's day."""
         if not start.size:
             return start.copy()
-        first, last = _day_range(start, self._midnight, days + 2)
+        first, last = _day_range(start, days + 2)
         table = np.array([self._midnight(first + timedelta(days=i)) for i in range((last - first).days + 1)], dtype=I64)
         local = np.searchsorted(table, start, "right") - 1
         return table[local + days + 1] - start
@@ -130,8 +131,7 @@ class BusinessAxis:
 
     def cover(self, start: np.ndarray, extra_days: int) -> None:
         """Lay out the spans from two days before the earliest start to `extra_days` after the latest."""
-        first, last = _day_range(start, lambda d: micros(self.calendar._day(d)[0]), extra_days)
-        first -= 2 * _DAY
+        first, last = _day_range(start, extra_days)
         if self._first is not None and self._first <= first and last <= self._first + timedelta(days=self._days - 1):
             return
         self._build(first, (last - first).days + 1)
@@ -144,25 +144,28 @@ class BusinessAxis:
 
     def _build(self, first: date, days: int) -> None:
         self._first, self._days = first, days
-        midnights, day_s, day_e, day_of = [], [], [], []
+        midnights: list[int] = []
+        day_s: list[int] = []
+        day_e: list[int] = []
+        day_of: list[int] = []
         for i in range(days):
-            midnight, spans = self.calendar._day(first + timedelta(days=i))
-            midnights.append(micros(midnight))
-            for s, e in spans:
-                day_s.append(micros(s))
-                day_e.append(micros(e))
+            day_midnight, spans = self.calendar._day(first + timedelta(days=i))
+            midnights.append(micros(day_midnight))
+            for opens, closes in spans:
+                day_s.append(micros(opens))
+                day_e.append(micros(closes))
                 day_of.append(i)
         self.midnights = np.array(midnights, dtype=I64)
         self.day_s, self.day_e, self.day_of = (np.array(v, dtype=I64) for v in (day_s, day_e, day_of))
         # Windows merged across days, as `BusinessCalendar._spans` merges them.
         merged_s: list[int] = []
         merged_e: list[int] = []
-        for s, e in zip(day_s, day_e):
-            if merged_e and s <= merged_e[-1]:
-                merged_e[-1] = max(merged_e[-1], e)
+        for a, b in zip(day_s, day_e):
+            if merged_e and a <= merged_e[-1]:
+                merged_e[-1] = max(merged_e[-1], b)
             else:
-                merged_s.append(s)
-                merged_e.append(e)
+                merged_s.append(a)
+                merged_e.append(b)
         self.S = np.array(merged_s, dtype=I64)
         self.E = np.array(merged_e, dtype=I64)
         lengths = self.E - self.S
@@ -215,10 +218,9 @@ class BusinessAxis:
         return np.maximum(begin, window[k]) if k.size else begin.copy()
 
 
-def _day_range(start: np.ndarray, midnight: callable, extra_days: int) -> tuple[date, date]:  # type: ignore[valid-type]
-    """Local dates around the block's starts: a day before the first, `extra_days` after the last."""
-    from datetime import datetime, timezone
-
+def _day_range(start: np.ndarray, extra_days: int) -> tuple[date, date]:
+    """Days around the block's starts, wide enough for any zone: two before the first (a shift of
+    last night may hold it), `extra_days` after the last."""
     lo = datetime.fromtimestamp(int(start.min()) // 1_000_000, timezone.utc).date() - 2 * _DAY
     hi = datetime.fromtimestamp(int(start.max()) // 1_000_000, timezone.utc).date() + 2 * _DAY
     return lo, hi + timedelta(days=extra_days)
