@@ -22,6 +22,7 @@ from check_compliance.engine.compiler import CompiledRule, Program
 from check_compliance.engine.kinds import KINDS
 from check_compliance.engine.kinds.base import DeadlineSpec
 from check_compliance.engine.kinds.columns import LONGEST_TEXT, NOT_STARTED, BlockFacts, FactColumns, axis_for, record_columns
+from check_compliance.engine.kinds.source import ModelSource, source_of
 from check_compliance.obligations.clock import Clock, Pause, micros
 from check_compliance.obligations.durations import Limit
 from check_compliance.obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Report
@@ -118,33 +119,33 @@ class FactBuilder:
 
     def complaint_facts(self, complaints: Iterable[Complaint]) -> Iterator[tuple[dict, SubjectRef]]:
         """The facts of complaints that exist at `as_of` (any share of them: see engine.parallel)."""
-        from check_compliance.obligations.blocks import from_complaints
-
         existing = (c for c in complaints if c.received_at <= self.as_of)
         while chunk := list(itertools.islice(existing, BLOCK)):
             self.checked["complaints"] += len(chunk)
-            columns = self.complaint_columns(from_complaints(chunk))
+            columns = self.complaint_columns(ModelSource(chunk))
             for fact, complaint in zip(columns.rows(), chunk):
                 yield fact, SubjectRef("complaint", complaint.id, complaint)
 
     def complaint_columns(self, block: Any) -> FactColumns:
         """The facts of a valid block (`obligations.blocks.block_schema()`) by column.
 
-        The block's rows must all exist at `as_of` (received by then); `observe`, if set, sees
-        the block and its columns.
+        `block` is a `pyarrow.Table` of that schema, or an `engine.kinds.source` over pydantic
+        complaints. Its rows must all exist at `as_of` (received by then); `observe`, if set,
+        sees the block's columns and its facts.
         """
-        facts = FactColumns(block.num_rows, "complaint")
-        work = BlockFacts(block, self.asof_us, self.zone, self.program, self._axes, facts)
+        source = source_of(block)
+        facts = FactColumns(source.size, "complaint")
+        work = BlockFacts(source, self.asof_us, self.zone, self.program, self._axes, facts)
         received = work.column("received_at")[0]
         facts.put("in_term", (received >= micros(self.term_start)) & (received < micros(self.term_end)))
         import numpy as np
 
-        facts.put("asof", np.full(block.num_rows, self.asof_us, dtype=np.int64))
+        facts.put("asof", np.full(source.size, self.asof_us, dtype=np.int64))
         record_columns(work, tuple(self._fields["complaint"]))
         for compiled in self._rules["complaint"]:
             compiled.kind.complaint_columns(compiled, work)
         if self.observe is not None:
-            self.observe(block, facts)
+            self.observe(work, facts)
         return facts
 
     def _cut(self, complaint: Complaint) -> tuple[Pause, ...]:

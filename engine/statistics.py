@@ -43,9 +43,9 @@ class Figures:
         self._satisfaction = np.zeros((n, 2), dtype=np.int64)
 
     def observe(self, block: Any, facts: Any) -> None:
-        """Take the figures of a block of complaints (`obligations.blocks`) and their fact columns."""
+        """Take the figures of a block of complaints (`engine.kinds.columns.BlockFacts`) and their facts."""
         n = len(self._periods)
-        received = np.asarray(block.column("received_at").to_numpy(zero_copy_only=False), dtype=np.int64)
+        received = block.column("received_at")[0]
         index = np.searchsorted(self._starts, received, "right") - 1
         inside = (index >= 0) & (received < self._ends[np.clip(index, 0, max(n - 1, 0))]) if n else np.zeros(received.size, dtype=bool)
         self._count += np.bincount(index[inside], minlength=n)[:n]
@@ -54,16 +54,13 @@ class Figures:
                 counted = inside & holds_columns(tallies[name], facts)
                 self._tally[rule][:, state] += np.bincount(index[counted], minlength=n)[:n]
         for name, values in (("first_response_at", self._response), ("resolved_at", self._resolution)):
-            column = block.column(name)
-            valid = ~np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-            at = np.asarray(column.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+            at, valid = block.column(name)
             taken = inside & valid & (at <= self._asof)
             seconds = (at - received) // 1_000_000
             for period in np.unique(index[taken]).tolist():
                 values[period].append(seconds[taken & (index == period)])
-        column = block.column("satisfaction")
-        rated = inside & ~np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        score = np.asarray(column.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        score, given = block.column("satisfaction")
+        rated = inside & given
         self._satisfaction[:, 0] += np.bincount(index[rated], minlength=n)[:n]
         np.add.at(self._satisfaction[:, 1], index[rated], score[rated])
 

@@ -14,8 +14,6 @@ from check_compliance.obligations.calendar import BusinessCalendar
 from check_compliance.obligations.durations import Limit
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from check_compliance.engine.compiler import Program
     from check_compliance.engine.kinds.base import DeadlineSpec
 
@@ -67,7 +65,7 @@ class FactColumns:
 class BlockFacts:
     """One block of complaints on its way to facts: its columns read once, the facts being filled."""
 
-    block: pa.Table
+    source: Any  # engine.kinds.source: an ArrowSource or a ModelSource
     as_of: int
     zone: Any
     program: Program
@@ -75,6 +73,7 @@ class BlockFacts:
     facts: FactColumns
     _columns: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _pauses: Optional[Pauses] = None
+    _raw: Optional[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = None
 
     @property
     def size(self) -> int:
@@ -83,13 +82,7 @@ class BlockFacts:
     def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A complaint field as (values, valid): instants int64 µs, text an object array."""
         if name not in self._columns:
-            array = self.block.column(name)
-            valid = ~np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-            if name in TIME_FIELDS or name == "satisfaction":
-                values = np.asarray(array.fill_null(0).to_numpy(zero_copy_only=False), dtype=I64)
-            else:
-                values = np.array(array.to_pylist(), dtype=object)
-            self._columns[name] = (values, valid)
+            self._columns[name] = self.source.column(name)
         return self._columns[name]
 
     def happened(self, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -100,25 +93,23 @@ class BlockFacts:
     def pauses(self) -> Pauses:
         """The rows' pauses that began by `as_of`, a running one (or one ending later) cut there."""
         if self._pauses is None:
-            import pyarrow.compute as pc
-
-            lists = self.block.column("pauses").combine_chunks()
-            lengths = np.asarray(pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False), dtype=I64)
-            owner = np.repeat(np.arange(self.size, dtype=I64), lengths)
-            flat = pc.list_flatten(lists)
-            begin = np.asarray(flat.field("from").to_numpy(zero_copy_only=False), dtype=I64)
-            ends = flat.field("to")
-            end = np.asarray(ends.fill_null(self.as_of).to_numpy(zero_copy_only=False), dtype=I64)
+            owner, begin, end, ended = self._raw_pauses()
+            end = np.where(ended, end, self.as_of)
             keep = begin <= self.as_of
             owner, begin, end = owner[keep], begin[keep], np.minimum(end[keep], self.as_of)
             order = np.lexsort((end, begin, owner))
             self._pauses = Pauses(owner[order], begin[order], end[order])
         return self._pauses
 
-    def pause_count(self) -> np.ndarray:
-        import pyarrow.compute as pc
+    def _raw_pauses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self._raw is None:
+            self._raw = self.source.pauses()
+        return self._raw
 
-        return np.asarray(pc.list_value_length(self.block.column("pauses")).fill_null(0).to_numpy(zero_copy_only=False), dtype=I64)
+    def pause_count(self) -> np.ndarray:
+        """How many pauses each row has (all of them, as the record states them)."""
+        owner = self._raw_pauses()[0]
+        return np.bincount(owner, minlength=self.size).astype(I64)[: self.size]
 
     def text(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A text field as a fact holds it: stripped, a blank one absent, a long one cut with its digest."""
