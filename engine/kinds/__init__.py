@@ -20,11 +20,17 @@ Interface with the readers (the "columnar" work): block in, fact columns out
 ------------------------------------------------------------------------------
 
     columns = complaint_columns(program, contract, as_of, block)
+    # the same, for many blocks of one check (the clocks' layouts are kept between blocks):
+    builder = FactBuilder(program, contract, as_of, observe=figures.observe)
+    columns = builder.complaint_columns(block)
 
 - `block`: a valid block, a `pyarrow.Table` of `obligations.blocks.block_schema()` (`row`, the
   complaint fields; instants int64 microseconds since the epoch, UTC; `pauses` a list of
   `{from, to}` int64 structs sorted by `from`, a running pause with a null `to`). Rows are in
-  input order. `blocks.from_complaints(complaints)` builds one from pydantic `Complaint`s.
+  input order. `blocks.from_complaints(complaints)` builds one from pydantic `Complaint`s;
+  `engine.kinds.source.ModelSource(complaints)` reads the models directly, without pyarrow
+  (what `Checker.check` does for in-memory `Records`). The period figures
+  (`engine.statistics.Figures.observe`) take each block's columns and facts as they pass.
   Complaints received after `as_of` must already be left out by the caller (they do not exist
   yet); the block's rows are exactly the complaint facts.
 - `columns`: a `FactColumns` (`engine/kinds/columns.py`): one row per row of the block, in the
@@ -50,10 +56,21 @@ Interface with the readers (the "columnar" work): block in, fact columns out
 
 from __future__ import annotations
 
+from typing import Any
+
 from check_compliance.engine.kinds import always_open, contains, deadline, every_period, forbidden, required
 from check_compliance.engine.kinds.base import Kind
 
 # The one map of kinds: the YAML `kind:` → the module's kind object.
 KINDS: dict[str, Kind] = {module.KIND.name: module.KIND for module in (deadline, required, contains, forbidden, every_period, always_open)}
 
-__all__ = ["KINDS", "Kind"]
+
+
+def complaint_columns(program: Any, contract: Any, as_of: Any, block: Any) -> Any:
+    """The fact columns of one valid block (the interface above); `FactBuilder` for many blocks."""
+    from check_compliance.engine.facts import FactBuilder
+
+    return FactBuilder(program, contract, as_of).complaint_columns(block)
+
+
+__all__ = ["KINDS", "Kind", "complaint_columns"]

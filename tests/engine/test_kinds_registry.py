@@ -53,3 +53,23 @@ def test_the_period_figures_count_exactly_the_engine_s_late_and_overdue_findings
             counted[(rule, "late")] += figures.late
             counted[(rule, "overdue")] += figures.overdue
     assert +counted == found
+
+
+def test_the_readers_interface_block_in_fact_columns_out() -> None:
+    from check_compliance.engine.compiler import compile_program
+    from check_compliance.engine.facts import FactBuilder
+    from check_compliance.engine.kinds import complaint_columns
+    from check_compliance.obligations.blocks import from_complaints
+    from check_compliance.obligations.loading import parse_records
+    from check_compliance.obligations.rulebook import load_rulebook
+    from check_compliance.obligations.terms import load_terms
+
+    records = parse_records((ROOT / "fixtures" / "sample-month.json").read_text(encoding="utf-8"))
+    program = compile_program(load_rulebook(), load_terms())
+    columns = complaint_columns(program, records.contract, records.as_of, from_complaints(records.complaints))
+    assert columns.size == len(records.complaints) == 300
+    # named as the compiled conditions read them; obs absent where the event has not happened
+    assert {"in_term", "asof", "r_status", "due_1", "risk_1", "obs_1", "p_3_0"} <= set(columns.values)
+    assert not columns.has("obs_1").all() and columns.has("due_1").all()
+    engine_path = [fact for fact, _ in FactBuilder(program, records.contract, records.as_of).complaint_facts(records.complaints)]
+    assert columns.rows() == engine_path
