@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
-from check_compliance.engine.conditions import Cmp, Expr
+from check_compliance.engine.conditions import And, Cmp, Expr, Or, Ref
+from check_compliance.engine.kinds.columns import NOT_STARTED
 
 if TYPE_CHECKING:
     from check_compliance.engine.compiler import CompiledRule
@@ -26,15 +27,11 @@ class DeadlineSpec:
 
 def lacking(count: int) -> Expr:
     """Some required field or item `p_<i>` is absent."""
-    from check_compliance.engine.conditions import Or
-
     return Or(tuple(Cmp(f"p_{i}", "eq", False) for i in range(count)))
 
 
 def deadline_outcomes(scope: list[Expr]) -> dict[str, Expr]:
     """late, overdue and at_risk of a deadline-like rule (a complaint's deadline, a period's delivery)."""
-    from check_compliance.engine.conditions import And, Ref
-
     return {
         "late": And((*scope, Cmp("obs", "exists"), Cmp("obs", "gt", Ref("due")))),
         "overdue": And((*scope, Cmp("obs", "missing"), Cmp("asof", "gt", Ref("due")))),
@@ -45,9 +42,6 @@ def deadline_outcomes(scope: list[Expr]) -> dict[str, Expr]:
 def deadline_tallies(scope: list[Expr], outcomes: dict[str, Expr]) -> dict[str, Expr]:
     """What the period figures count a deadline as: late and overdue are its own outcomes; met
     and running are the rest of the deadlines that started by as_of."""
-    from check_compliance.engine.conditions import And, Ref
-    from check_compliance.engine.kinds.columns import NOT_STARTED
-
     started = Cmp("due", "lt", NOT_STARTED)
     return {
         "met": And((*scope, started, Cmp("obs", "exists"), Cmp("obs", "lte", Ref("due")))),
