@@ -6,6 +6,8 @@ rule owns a slot `n` of the fact: a deadline-like rule reads `due_n`, `obs_n` (a
 event happened by `as_of`) and `risk_n` (the instant `at_risk` of the limit has run), all in
 integer microseconds since the epoch; presence of required fields or items is `p_n_i`.
 Compilation resolves every term the rules name, so a bad reference fails before any record is read.
+What is particular to a kind (its outcomes, the terms it reads) is its module's, in engine/kinds/;
+this module holds what all kinds share: scope, slots, the engine's table sizes, term lookups.
 """
 
 from __future__ import annotations
@@ -148,6 +150,7 @@ def _compile(kind: Kind, rule: Rule, terms: Terms, slot: int) -> CompiledRule:
 
 
 def normal_outcomes(outcomes: dict[str, Expr], slot: int) -> dict[str, Expr]:
+    """A kind's outcome conditions, negations pushed down and its fields given the rule's slot."""
     return {name: _slotted(normal(expr), slot) for name, expr in outcomes.items()}
 
 
