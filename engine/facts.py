@@ -240,7 +240,7 @@ class FactBuilder:
             value = value.strip()
             if len(value) > LONGEST_TEXT:
                 # durable_rules takes string lengths modulo 65,536 (see engine/kinds/columns.py).
-                value = value[:LONGEST_TEXT] + "#" + hashlib.sha256(value.encode()).hexdigest()
+                value = value[:LONGEST_TEXT] + "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
             return value or None
         if isinstance(value, (list, dict)):
             return len(value) or None

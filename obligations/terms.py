@@ -6,11 +6,11 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
-from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec
+from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec, week_of_work
 from check_compliance.obligations.clock import Clock, WallClock
-from check_compliance.obligations.durations import Limit, parse_limit
+from check_compliance.obligations.durations import MAX_DAYS, Limit, check_days, parse_limit
 from check_compliance.obligations.errors import Problem, TermsError
 from check_compliance.obligations.records import Status
 from check_compliance.obligations.validation import yaml_problems
@@ -81,8 +81,8 @@ class ChannelTerms(_Terms):
 
 
 class EvaluationTerms(_Terms):
-    period: Union[Literal["month", "quarter"], Annotated[int, Field(ge=1, strict=True)]] = "month"
-    due_days: int = Field(ge=0, strict=True)
+    period: Union[Literal["month", "quarter"], Annotated[int, Field(ge=1, strict=True), AfterValidator(check_days)]] = "month"
+    due_days: Annotated[int, Field(ge=0, strict=True), AfterValidator(check_days)]
     covers: list[str]
 
     @field_validator("period", mode="before")
@@ -97,7 +97,7 @@ class EvaluationTerms(_Terms):
 
 
 class ReportTerms(_Terms):
-    due_days: int = Field(ge=0, strict=True)
+    due_days: Annotated[int, Field(ge=0, strict=True), AfterValidator(check_days)]
     sections: list[str]
 
 
@@ -199,6 +199,7 @@ def _validate(source: YamlSource, data: Any) -> Terms:
             problems.append(source.problem(("clocks", limit), f"unknown limit {limit!r}; limits: {', '.join(sorted(terms.limits))}", key=True, suggestion=closest(limit, terms.limits)))
         if calendar not in terms.calendars:
             problems.append(source.problem(("clocks", limit), f"unknown calendar {calendar!r}; calendars: {', '.join(sorted(terms.calendars)) or 'none defined'}", suggestion=closest(calendar, terms.calendars)))
+    problems += _calendar_span_problems(source, terms)
     if problems:
         raise TermsError(source.name, problems)
     return terms
@@ -218,6 +219,34 @@ def _keyed_problems(source: YamlSource, name: str, table: KeyedTable) -> list[Pr
     if table.default is None and not complete:
         problems.append(source.problem((*where, "by"), f"limit {name!r} by {table.by} needs a `default` for complaints whose {table.by} is absent or not listed", key=True))
     return problems
+
+
+def _calendar_span_problems(source: YamlSource, terms: Terms) -> list[Problem]:
+    """Limits on a business calendar so sparse that the deadline would lie more than 100 years
+    (MAX_DAYS) of calendar time after its start: refused here, not found slowly during a check."""
+    problems = []
+    for name, calendar in terms.clocks.items():
+        spec = terms.calendars.get(calendar)
+        if spec is None or name not in terms.limits:
+            continue
+        seconds, days = week_of_work(spec)
+        for limit in _limits_of(terms.limits[name]):
+            weeks = limit.amount / days if limit.is_days else limit.seconds / seconds
+            week = f"{days} working day{'s' if days != 1 else ''}" if limit.is_days else f"{seconds / 3600:g} h of working time"
+            if weeks * 7 > MAX_DAYS:
+                problems.append(source.problem(("limits", name), f"limit {limit} on calendar {calendar!r} (its week holds {week})"
+                                                                 f" ends about {weeks * 7 / 365.25:,.0f} years after it starts: at most 100 years (MAX_DAYS)"))
+    return problems
+
+
+def _limits_of(spec: object) -> list[Limit]:
+    # One limit, or a table of them (by urgency, or keyed by a field): its fields' limits.
+    if isinstance(spec, Limit):
+        return [spec]
+    found: list[Limit] = []
+    for value in vars(spec).values():
+        found += [v for v in (value.values() if isinstance(value, dict) else [value]) if isinstance(v, Limit)]
+    return found
 
 
 def _merge(base: Any, override: Any) -> Any:

@@ -79,7 +79,7 @@ def _value(value: object, as_of: datetime) -> object:
     if isinstance(value, str):
         value = value.strip()
         if len(value) > 1000:
-            value = value[:1000] + "#" + hashlib.sha256(value.encode()).hexdigest()
+            value = value[:1000] + "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
         return value or None
     if isinstance(value, (list, dict)):
         return len(value) or None

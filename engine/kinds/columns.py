@@ -122,7 +122,7 @@ class BlockFacts:
                 # durable_rules takes string lengths modulo 65,536: a long text could compare
                 # equal to a short literal. Its head plus a digest keeps every comparison a rule
                 # can make with a literal shorter than the head.
-                value = value[:LONGEST_TEXT] + "#" + hashlib.sha256(value.encode()).hexdigest()
+                value = value[:LONGEST_TEXT] + "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
             if value:
                 out[i], present[i] = value, True
         return out, present
