@@ -102,8 +102,8 @@ class Checker:
                                                   "check the terms' limits, periods and due_days, and the records' instants")]) from error
 
     def _judge(self, records: Records | RecordStream, contract, zone: tzinfo, moment: datetime, lang: Lang, source: str, jobs: int) -> Report:  # type: ignore[no-untyped-def]
-        builder = FactBuilder(self.program, contract, moment)
         figures = Figures(self.program, contract, moment)
+        builder = FactBuilder(self.program, contract, moment, observe=figures.observe)
         findings: list[Finding] = []
         facts = builder.facts(records)
         if jobs > 1 and isinstance(records, Records) and len(shares(len(records.complaints), jobs)) > 1:
@@ -113,7 +113,7 @@ class Checker:
             facts = builder.other_facts(records)
         findings += [
             finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
-            for compiled, outcome, fact, subject in self.runtime.run(figures.observe(facts))
+            for compiled, outcome, fact, subject in self.runtime.run(facts)
         ]
         if isinstance(records, RecordStream):
             records.finish()

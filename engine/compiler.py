@@ -6,12 +6,14 @@ rule owns a slot `n` of the fact: a deadline-like rule reads `due_n`, `obs_n` (a
 event happened by `as_of`) and `risk_n` (the instant `at_risk` of the limit has run), all in
 integer microseconds since the epoch; presence of required fields or items is `p_n_i`.
 Compilation resolves every term the rules name, so a bad reference fails before any record is read.
+What is particular to a kind (its outcomes, the terms it reads) is its module's, in engine/kinds/;
+this module holds what all kinds share: scope, slots, the engine's table sizes, term lookups.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from pydantic import BaseModel
 
@@ -20,19 +22,12 @@ from check_compliance.engine.conditions import fields as _fields
 from check_compliance.obligations.conditions import fields_of
 from check_compliance.obligations.errors import Problem, RulebookError, TermsError
 from check_compliance.obligations.records import Channel, Complaint, Disclosure, Evaluation, Report
-from check_compliance.obligations.rulebook import (
-    AlwaysOpenRule,
-    ContainsRule,
-    DeadlineRule,
-    EveryPeriodRule,
-    ForbiddenRule,
-    RequiredRule,
-    Rule,
-    Rulebook,
-    TermRef,
-)
-from check_compliance.obligations.terms import Terms, UrgencyTable, default_limit_names
+from check_compliance.obligations.rulebook import Rule, Rulebook, TermRef
+from check_compliance.obligations.terms import KeyedTable, Terms, UrgencyTable, default_limit_names
 from check_compliance.obligations.yamlsrc import closest
+
+if TYPE_CHECKING:
+    from check_compliance.engine.kinds.base import Kind
 
 SUBJECT_MODELS = {"complaint": Complaint, "evaluation": Evaluation, "report": Report, "disclosure": Disclosure, "channel_kind": Channel}
 
@@ -48,7 +43,15 @@ class CompiledRule:
     record_fields: tuple[str, ...] = ()  # record fields copied into the fact as r_<field>
     items: tuple[str, ...] = ()  # required fields / required items / channel kinds, in order
     due_days: Optional[int] = None
-    applies: Optional[Expr] = None  # a deadline's own `when`, for the period figures (None: always)
+    # What the period figures count a complaint's deadline as (met, late, overdue, running): the
+    # compiled conditions themselves, so the figures never decide a deadline a second time.
+    tallies: Optional[dict[str, Expr]] = None
+
+    @property
+    def kind(self) -> Kind:
+        from check_compliance.engine.kinds import KINDS
+
+        return KINDS[self.rule.kind]
 
     def field(self, name: str) -> str:
         """This rule's name for a per-rule fact field (`due` → `due_3`)."""
@@ -68,18 +71,19 @@ class Program:
 
 
 def compile_program(rulebook: Rulebook, terms: Terms) -> Program:
+    from check_compliance.engine.kinds import KINDS
+
     problems: list[Problem] = []
     compiled = []
     for slot, rule in enumerate(rulebook.rules):
         try:
-            compiled.append(_compile(rule, terms, slot))
-        except _Bad as bad:
+            compiled.append(_compile(KINDS[rule.kind], rule, terms, slot))
+        except Bad as bad:
             problems.append(Problem(f"rule {rule.id}", str(bad), suggestion=bad.suggestion))
     problems += _engine_limits(compiled)
     if problems:
         raise RulebookError(rulebook.id, problems)
-    used = {r.rule.limit for r in compiled if isinstance(r.rule, DeadlineRule)}
-    used |= {r.rule.once.or_after.limit for r in compiled if isinstance(r.rule, RequiredRule) and r.rule.once and r.rule.once.or_after}
+    used = {name for r in compiled for name in r.kind.limits(r.rule)}
     unused = sorted(set(terms.limits) - used - default_limit_names())
     if unused:
         raise TermsError("terms", [Problem(f"limits.{name}", f"no rule uses this limit; limits the rules use: {', '.join(sorted(used))}", suggestion=closest(name, used)) for name in unused])
@@ -126,71 +130,27 @@ def _engine_limits(compiled: list[CompiledRule]) -> list[Problem]:
     return problems
 
 
-class _Bad(Exception):
+class Bad(Exception):
     def __init__(self, message: str, suggestion: Optional[str] = None) -> None:
         super().__init__(message)
         self.suggestion = suggestion
 
 
-def _compile(rule: Rule, terms: Terms, slot: int) -> CompiledRule:
+def _compile(kind: Kind, rule: Rule, terms: Terms, slot: int) -> CompiledRule:
     model = SUBJECT_MODELS.get(rule.subject)
-    when_fields = fields_of(rule.when)
-    if isinstance(rule, ForbiddenRule):
-        when_fields |= fields_of(rule.condition)
+    when_fields = fields_of(rule.when) | kind.read_fields(rule)
     for name in sorted(when_fields):
-        _check_field(model, name, rule)
+        check_field(model, name, rule)
+    for name in kind.checked_fields(rule):
+        check_field(model, name, rule)
     scope: list[Expr] = [Cmp("t", "eq", rule.subject), Cmp("in_term", "eq", True)]
     if rule.when is not None:
         scope.append(from_rule(rule.when))
-    record_fields = tuple(sorted(when_fields))
-
-    if isinstance(rule, (DeadlineRule, EveryPeriodRule)):
-        if isinstance(rule, DeadlineRule):
-            _check_field(model, rule.from_, rule)
-            _check_field(model, rule.to, rule)
-            _check_limit(rule.limit, rule.limit_by, terms)
-            due_days = None
-        else:
-            due_days = _term_int(rule.due_days, terms)
-            scope.append(Cmp("asof", "gte", Ref("end")))  # only a period that has ended owes anything
-        outcomes: dict[str, Expr] = {
-            "late": And((*scope, Cmp("obs", "exists"), Cmp("obs", "gt", Ref("due")))),
-            "overdue": And((*scope, Cmp("obs", "missing"), Cmp("asof", "gt", Ref("due")))),
-            "at_risk": And((*scope, Cmp("obs", "missing"), Cmp("asof", "lte", Ref("due")), Cmp("asof", "gte", Ref("risk")))),
-        }
-        applies = _normal({"applies": from_rule(rule.when)}, slot)["applies"] if rule.when is not None else None
-        return CompiledRule(rule, slot, _normal(outcomes, slot), record_fields, due_days=due_days, applies=applies)
-
-    if isinstance(rule, RequiredRule):
-        for name in rule.fields:
-            _check_field(model, name, rule)
-        lacking = Or(tuple(Cmp(f"p_{i}", "eq", False) for i in range(len(rule.fields))))
-        condition: list[Expr] = [*scope, lacking]
-        if rule.once is not None:
-            _check_field(model, rule.once.event, rule)
-            triggers: list[Expr] = [Cmp("obs", "exists")]
-            if rule.once.or_after is not None:
-                _check_field(model, rule.once.or_after.from_, rule)
-                _check_limit(rule.once.or_after.limit, "urgency", terms)
-                triggers.append(Cmp("asof", "gt", Ref("due")))
-            condition.insert(len(scope), Or(tuple(triggers)))
-        return CompiledRule(rule, slot, _normal({"missing": And(tuple(condition))}, slot), record_fields, tuple(rule.fields))
-
-    if isinstance(rule, ContainsRule):
-        _check_field(model, rule.field, rule)
-        items = tuple(_term_list(rule.items, terms))
-        lacking = Or(tuple(Cmp(f"p_{i}", "eq", False) for i in range(len(items))))
-        return CompiledRule(rule, slot, _normal({"incomplete": And((*scope, lacking))}, slot), record_fields, items)
-
-    if isinstance(rule, ForbiddenRule):
-        return CompiledRule(rule, slot, _normal({"prohibited": And((*scope, from_rule(rule.condition)))}, slot), record_fields)
-
-    assert isinstance(rule, AlwaysOpenRule)
-    kinds = tuple(_term_list(rule.kinds, terms))
-    return CompiledRule(rule, slot, _normal({"missing": And((*scope, Cmp("gap_days", "gt", 0)))}, slot), record_fields, kinds)
+    return kind.compile(rule, terms, slot, scope, tuple(sorted(when_fields)))
 
 
-def _normal(outcomes: dict[str, Expr], slot: int) -> dict[str, Expr]:
+def normal_outcomes(outcomes: dict[str, Expr], slot: int) -> dict[str, Expr]:
+    """A kind's outcome conditions, negations pushed down and its fields given the rule's slot."""
     return {name: _slotted(normal(expr), slot) for name, expr in outcomes.items()}
 
 
@@ -211,37 +171,41 @@ def _slot_name(name: str, slot: int) -> str:
     return f"{name}_{slot}"
 
 
-def _check_field(model: object, name: str, rule: Rule) -> None:
+def check_field(model: object, name: str, rule: Optional[Rule]) -> None:
     known = getattr(model, "model_fields", {})
     if name not in known:
-        raise _Bad(f"{rule.subject} has no field {name!r}; fields: {', '.join(known)}", closest(name, known))
+        subject = rule.subject if rule is not None else "complaint"
+        raise Bad(f"{subject} has no field {name!r}; fields: {', '.join(known)}", closest(name, known))
 
 
-def _check_limit(name: str, by: Optional[str], terms: Terms) -> None:
+def check_limit(name: str, by: Optional[str], terms: Terms) -> None:
     if name not in terms.limits:
-        raise _Bad(f"unknown limit {name!r}; the terms define: {', '.join(sorted(terms.limits))}", closest(name, terms.limits))
+        raise Bad(f"unknown limit {name!r}; the terms define: {', '.join(sorted(terms.limits))}", closest(name, terms.limits))
     if isinstance(terms.limits[name], UrgencyTable) and by is None:
-        raise _Bad(f"limit {name!r} is a table by urgency in the terms; the rule needs `limit_by: urgency`")
+        raise Bad(f"limit {name!r} is a table by urgency in the terms; the rule needs `limit_by: urgency`")
+    table = terms.limits[name]
+    if isinstance(table, KeyedTable):
+        check_field(Complaint, table.by, None)
 
 
 def _term(ref: TermRef, terms: Terms) -> object:
     value: object = terms
     for part in ref.term.split("."):
         if not isinstance(value, BaseModel) or part not in type(value).model_fields:
-            raise _Bad(f"unknown term {ref.term!r}")
+            raise Bad(f"unknown term {ref.term!r}")
         value = getattr(value, part)
     return value
 
 
-def _term_list(value: Union[list[str], TermRef], terms: Terms) -> list[str]:
+def term_list(value: Union[list[str], TermRef], terms: Terms) -> list[str]:
     resolved = _term(value, terms) if isinstance(value, TermRef) else value
     if not isinstance(resolved, list) or not all(isinstance(v, str) for v in resolved):
-        raise _Bad(f"term {value.term!r} is not a list of names")  # type: ignore[union-attr]
+        raise Bad(f"term {value.term!r} is not a list of names")  # type: ignore[union-attr]
     return resolved
 
 
-def _term_int(value: Union[int, TermRef], terms: Terms) -> int:
+def term_int(value: Union[int, TermRef], terms: Terms) -> int:
     resolved = _term(value, terms) if isinstance(value, TermRef) else value
     if isinstance(resolved, bool) or not isinstance(resolved, int):
-        raise _Bad(f"term {value.term!r} is not a whole number of days")  # type: ignore[union-attr]
+        raise Bad(f"term {value.term!r} is not a whole number of days")  # type: ignore[union-attr]
     return resolved

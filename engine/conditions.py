@@ -162,3 +162,63 @@ def fields(expr: Expr) -> set[str]:
     if isinstance(expr, Neg):
         return fields(expr.item)
     return set().union(*(fields(item) for item in expr.items))
+
+
+def holds_columns(expr: Expr, facts: Any) -> Any:
+    """Evaluate a tree on facts by column (`engine.kinds.columns.FactColumns`): a boolean array,
+    row for row what `holds` gives on each fact."""
+    import numpy as np
+
+    if isinstance(expr, (And, Or)):
+        parts = [holds_columns(item, facts) for item in expr.items]
+        out = parts[0].copy() if parts else np.full(facts.size, isinstance(expr, And))
+        for part in parts[1:]:
+            out = (out & part) if isinstance(expr, And) else (out | part)
+        return out
+    if isinstance(expr, Neg):
+        return ~holds_columns(expr.item, facts)
+    op = expr.op
+    if op in ("ne", "not_in"):
+        return ~holds_columns(Cmp(expr.field, "eq" if op == "ne" else "in", expr.value), facts)
+    if op == "in":
+        return holds_columns(Or(tuple(Cmp(expr.field, "eq", v) for v in expr.values)), facts)
+    if expr.field == "t":
+        return np.full(facts.size, op == "eq" and expr.value == facts.subject or op == "exists")
+    present = facts.has(expr.field)
+    if op == "exists":
+        return present
+    if op == "missing":
+        return ~present
+    out = np.zeros(facts.size, dtype=bool)
+    if expr.field not in facts.values:
+        return out
+    left = facts.values[expr.field]
+    if isinstance(expr.value, Ref):
+        if expr.value.field not in facts.values:
+            return out
+        right = facts.values[expr.value.field]
+        present = present & facts.has(expr.value.field)
+        if _column_kind(left) != _column_kind(right):
+            return out
+        right = right[present]
+    else:
+        if _column_kind(left) != _value_kind(expr.value):
+            return out
+        right = expr.value
+    chosen = left[present]
+    compare = {"eq": np.equal, "lt": np.less, "lte": np.less_equal, "gt": np.greater, "gte": np.greater_equal}[op]
+    out[present] = np.asarray(compare(chosen, right), dtype=bool)
+    return out
+
+
+def _column_kind(column: Any) -> str:
+    kind = column.dtype.kind
+    return "bool" if kind == "b" else "number" if kind in "iuf" else "text"
+
+
+def _value_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "text" if isinstance(value, str) else "none"

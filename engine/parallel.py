@@ -76,10 +76,10 @@ def judge_complaints(
 
 def _work(program: Program, runtime: type, contract: Contract, as_of: datetime, lang: str, complaints: Sequence[Complaint], start: int, end: int, sender: Connection) -> None:
     try:
-        builder = FactBuilder(program, contract, as_of)
         figures = Figures(program, contract, as_of)
+        builder = FactBuilder(program, contract, as_of, observe=figures.observe)
         zone = contract.zone
-        facts = figures.observe(builder.complaint_facts(complaints[i] for i in range(start, end)))
+        facts = builder.complaint_facts(complaints[i] for i in range(start, end))
         findings = [finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone) for compiled, outcome, fact, subject in runtime(program).run(facts)]
         sender.send(("ok", findings, figures, builder.checked["complaints"]))
     except (CheckError, *OUT_OF_RANGE) as error:  # dates out of range: the caller names the source (engine.arithmetic)

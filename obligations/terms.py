@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Optional, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
@@ -12,10 +12,12 @@ from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec
 from check_compliance.obligations.clock import Clock, WallClock
 from check_compliance.obligations.durations import MAX_DAYS, Limit, check_days, parse_limit
 from check_compliance.obligations.errors import Problem, TermsError
+from check_compliance.obligations.records import Status
 from check_compliance.obligations.validation import yaml_problems
 from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, read_yaml
 
 URGENCIES = ("urgent", "high", "normal", "low")
+STATUSES: tuple[str, ...] = get_args(Status)
 DEFAULT_TERMS = Path(__file__).resolve().parent.parent / "rules" / "terms.yaml"
 
 
@@ -39,13 +41,33 @@ class UrgencyTable(BaseModel):
         return getattr(self, urgency)
 
 
+class KeyedTable(BaseModel):
+    """A limit by the value of a complaint field: `{by: category, values: {network: 2d}, default: 5d}`.
+
+    The record's value is matched with surrounding blanks stripped; a complaint whose value is
+    absent or not listed gets `default` (by urgency, an absent urgency is `unclassified_urgency`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    by: str
+    values: dict[str, LimitValue] = Field(min_length=1)
+    default: Optional[LimitValue] = None
+
+
+# The complaint fields a limit may be keyed by, with their allowed values where the format fixes them.
+KEYS: dict[str, Optional[tuple[str, ...]]] = {"category": None, "channel": None, "urgency": URGENCIES, "status": STATUSES}
+
+
 def _limit_shape(value: object) -> str:
-    # A mapping is a table by urgency; anything else must read as one duration.
-    return "table" if isinstance(value, dict) else "limit"
+    # A mapping with `by` is keyed by that field; another mapping is a table by urgency; anything
+    # else must read as one duration.
+    if isinstance(value, dict):
+        return "keyed" if "by" in value else "table"
+    return "limit"
 
 
 LimitSpec = Annotated[
-    Union[Annotated[LimitValue, Tag("limit")], Annotated[UrgencyTable, Tag("table")]],
+    Union[Annotated[LimitValue, Tag("limit")], Annotated[UrgencyTable, Tag("table")], Annotated[KeyedTable, Tag("keyed")]],
     Discriminator(_limit_shape),
 ]
 
@@ -96,7 +118,37 @@ class Terms(_Terms):
         value = self.limits[name]
         if isinstance(value, UrgencyTable):
             return value.for_urgency(urgency or self.unclassified_urgency)
+        if isinstance(value, KeyedTable):
+            return self.limit_at(name, urgency)
         return value
+
+    def limit_key(self, name: str, by_table: bool) -> Optional[str]:
+        """The complaint field limit `name` depends on (None: one limit for all complaints).
+
+        A table by urgency applies only to a rule that asks for it (`by_table`); a keyed table
+        says itself what it is keyed by.
+        """
+        value = self.limits[name]
+        if isinstance(value, KeyedTable):
+            return value.by
+        return "urgency" if isinstance(value, UrgencyTable) and by_table else None
+
+    def limit_at(self, name: str, value: Optional[str]) -> Limit:
+        """Limit `name` for a complaint whose `limit_key` field holds `value` (None: absent)."""
+        table = self.limits[name]
+        if isinstance(table, Limit):
+            return table
+        key = value.strip() if isinstance(value, str) else None
+        if isinstance(table, UrgencyTable):
+            return table.for_urgency(key or self.unclassified_urgency)
+        if table.by == "urgency" and not key:
+            key = self.unclassified_urgency
+        found = table.values.get(key) if key else None
+        if found is None:
+            found = table.default
+        if found is None:  # validation requires a default unless every allowed value is listed
+            raise ValueError(f"limit {name!r} has no value for {table.by} {key!r} and no default")
+        return found
 
     def clock_for(self, name: str, zone: tzinfo) -> Clock:
         """The clock the deadline of limit `name` counts on; calendar time unless `clocks` says."""
@@ -139,6 +191,9 @@ def _validate(source: YamlSource, data: Any) -> Terms:
     except ValidationError as error:
         raise TermsError(source.name, yaml_problems(source, error, Terms)) from None
     problems = []
+    for name, table in terms.limits.items():
+        if isinstance(table, KeyedTable):
+            problems += _keyed_problems(source, name, table)
     for limit, calendar in terms.clocks.items():
         if limit not in terms.limits:
             problems.append(source.problem(("clocks", limit), f"unknown limit {limit!r}; limits: {', '.join(sorted(terms.limits))}", key=True, suggestion=closest(limit, terms.limits)))
@@ -148,6 +203,22 @@ def _validate(source: YamlSource, data: Any) -> Terms:
     if problems:
         raise TermsError(source.name, problems)
     return terms
+
+
+def _keyed_problems(source: YamlSource, name: str, table: KeyedTable) -> list[Problem]:
+    where = ("limits", name)
+    if table.by not in KEYS:
+        return [source.problem((*where, "by"), f"a limit can be keyed by {', '.join(KEYS)}, not {table.by!r}", suggestion=closest(table.by, KEYS))]
+    allowed = KEYS[table.by]
+    problems = []
+    if allowed is not None:
+        for value in table.values:
+            if value not in allowed:
+                problems.append(source.problem((*where, "values", value), f"unknown {table.by} {value!r}; allowed: {', '.join(allowed)}", key=True, suggestion=closest(value, allowed)))
+    complete = allowed is not None and set(allowed) <= set(table.values)
+    if table.default is None and not complete:
+        problems.append(source.problem((*where, "by"), f"limit {name!r} by {table.by} needs a `default` for complaints whose {table.by} is absent or not listed", key=True))
+    return problems
 
 
 def _calendar_span_problems(source: YamlSource, terms: Terms) -> list[Problem]:
@@ -189,5 +260,6 @@ def _merge(base: Any, override: Any) -> Any:
 
 
 def _is_urgency_table(value: Any) -> bool:
-    # A limit table replaces the default one whole, so a missing urgency is an error, not inherited.
-    return isinstance(value, dict) and set(value) <= set(URGENCIES) and bool(value)
+    # A limit table replaces the default one whole, so a missing urgency is an error, not inherited;
+    # so does a keyed table.
+    return isinstance(value, dict) and bool(value) and (set(value) <= set(URGENCIES) or "by" in value)
