@@ -1,0 +1,174 @@
+"""A records file read by the fast path: the small lists validated whole, complaints as valid blocks.
+
+`BlockExport` is what a check reads (the `Export` of engine/facts.py): `complaint_blocks()` yields
+the complaints as valid blocks (obligations/blocks.py) one bounded block at a time, `complaints`
+the same as models; once they have been read, `channels`, `evaluations`, `reports` and
+`disclosures` hold the rest and `finish()` checks what needs every complaint (duplicate ids).
+Anything it cannot prove valid raises `NotProven` — then `reference()` is the same file on the
+reference path, which gives today's exact result or messages.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Optional, Union
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from check_compliance.obligations.blocks import raw_schema
+from check_compliance.obligations.clock import EPOCH
+from check_compliance.obligations.errors import InputError
+from check_compliance.obligations.reading.complaints import valid_block
+from check_compliance.obligations.reading.lines import BLOCK_BYTES, Block, NotProven, blocks, prove_lines
+from check_compliance.obligations.records import Channel, Complaint, Contract, Disclosure, Evaluation, Pause, Records, Report
+from check_compliance.obligations.stream import RecordStream
+
+# TODO(limits): enforce obligations/limits.py (the "records" helper's input limits) here once it is
+# on main: the line length, the complaint count and the text lengths, before anything is judged.
+
+
+@dataclass
+class Span:
+    """Where a file's complaints are: bytes `[start, end)`, one complaint a line, the first numbered `first`."""
+
+    start: int
+    end: int
+    first: int
+    commas: bool  # a document's list: every line but the last ends in `,`
+
+
+@dataclass
+class BlockExport:
+    """Records whose complaints come in valid blocks; see the module docstring."""
+
+    path: str
+    kind: str  # "jsonl" or "json"
+    contract: Contract
+    as_of: Optional[datetime]
+    span: Span
+    shell_lines: list[bytes] = field(default_factory=list)  # JSON Lines: the contract line, then the other records met
+    channels: list[Channel] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    disclosures: list[Disclosure] = field(default_factory=list)
+    block_bytes: int = BLOCK_BYTES
+    ids: list[pa.Array] = field(default_factory=list)
+
+    def share(self, start: int, end: int, first: int) -> BlockExport:
+        """The same export limited to complaint bytes `[start, end)` (a worker's share)."""
+        return replace(self, span=replace(self.span, start=start, end=end, first=first), shell_lines=list(self.shell_lines[:1]), ids=[])
+
+    def complaint_blocks(self) -> Iterator[pa.Table]:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            for block in blocks(fd, self.span.start, self.span.end, self.span.first, self.block_bytes):
+                yield self._valid(block)
+        finally:
+            os.close(fd)
+        if self.kind == "jsonl":
+            self._validate_shell()
+
+    @property
+    def complaints(self) -> Iterator[Complaint]:
+        for block in self.complaint_blocks():
+            yield from complaints_of(block)
+
+    def finish(self) -> None:
+        """Raise `NotProven` if two complaints share an id (the reference path says which)."""
+        if self.ids:
+            ids = pa.chunked_array(self.ids)
+            if len(ids.unique()) != len(ids):
+                raise NotProven("duplicate complaint ids")
+
+    def reference(self) -> Union[Records, RecordStream]:
+        from check_compliance.obligations.sources import open_records
+
+        return open_records(self.path)
+
+    def _valid(self, block: Block) -> pa.Table:
+        data = block.data
+        if self.span.commas:
+            block, data = _uncomma(block, self.span.end)
+        prove_lines(block)
+        schema = raw_schema().remove(0)
+        if self.kind == "jsonl":
+            schema = schema.append(pa.field("type", pa.string()))
+        try:
+            raw = pj.read_json(
+                io.BytesIO(data),
+                read_options=pj.ReadOptions(block_size=len(data) + 1, use_threads=False),
+                parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore", newlines_in_values=False),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+            raise NotProven("a line pyarrow cannot read in the schema") from error
+        if raw.num_rows != block.lines:
+            raise NotProven("a line holding more than one object")
+        rows = pa.array(range(block.first, block.first + block.lines), pa.int64())
+        raw = raw.add_column(0, "row", rows)
+        lines = None
+        if self.kind == "jsonl":
+            is_complaint = pc.fill_null(pc.equal(raw.column("type"), "complaint"), False)
+            mask = np.asarray(is_complaint, dtype=bool)
+            self.shell_lines += [block.line(int(i)) for i in np.flatnonzero(~mask)]
+            raw = raw.filter(is_complaint).drop_columns(["type"])
+            lines = np.flatnonzero(mask)  # row i of `raw` is line lines[i] of the block
+        valid, ids = valid_block(raw, (lambda i: block.line(int(lines[i]) if lines is not None else i)), self.contract.zone, self.contract.timezone)
+        self.ids.append(ids)
+        return valid
+
+    def _validate_shell(self) -> None:
+        try:
+            shell = RecordStream(self.shell_lines, self.path).to_records()
+        except InputError as error:
+            raise NotProven("an invalid record") from error
+        self.channels, self.evaluations, self.reports, self.disclosures = shell.channels, shell.evaluations, shell.reports, shell.disclosures
+
+
+def _uncomma(block: Block, end: int) -> tuple[Block, bytes]:
+    """A document's complaint lines without their list commas (the span's last line has none)."""
+    buffer = np.frombuffer(bytearray(block.data), dtype=np.uint8)
+    last = block.ends - 1
+    has = buffer[last] == ord(",")
+    buffer[last[has]] = ord(" ")
+    data = buffer.tobytes()
+    return replace(block, data=data), data
+
+
+def complaints_of(block: pa.Table) -> list[Complaint]:
+    """The complaints of a valid block as models, without validating them again (they are valid)."""
+    out = []
+    times = ("received_at", "registered_at", "first_response_at", "resolved_at", "feedback_at", "archived_at")
+    for row in block.to_pylist():
+        values = {name: row[name] for name in ("id", "channel", "category", "urgency", "status", "satisfaction")}
+        for name in times:
+            values[name] = _instant(row[name])
+        values["pauses"] = [Pause.model_construct(start=_instant(p["from"]), end=_instant(p["to"])) for p in row["pauses"]]
+        out.append(Complaint.model_construct(**values))
+    return out
+
+
+def _instant(value: Optional[int]) -> Optional[datetime]:
+    return EPOCH + timedelta(microseconds=value) if value is not None else None
+
+
+def parse_contract(line: bytes, path: str) -> tuple[Contract, Optional[datetime]]:
+    """The first line of JSON Lines as the contract and `as_of`, or `NotProven`."""
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        raise NotProven("the first line is not JSON") from error
+    if not isinstance(record, dict) or record.get("type") != "contract":
+        raise NotProven("the first line is not the contract")
+    try:
+        shell = RecordStream([line], path).to_records()
+    except InputError as error:
+        raise NotProven("an invalid contract") from error
+    return shell.contract, shell.as_of
