@@ -12,7 +12,7 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
 from check_compliance.engine.reporters import RENDERERS
@@ -21,6 +21,7 @@ from check_compliance.obligations.errors import MappingError
 from check_compliance.obligations.exports import Export, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
 from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
+from check_compliance.obligations.reading import open_export
 from check_compliance.obligations.sources import input_size
 
 PROGRESS_FROM_BYTES = 50_000_000
@@ -146,7 +147,7 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
             report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
         else:
             with _progress(records[0], to_terminal) as progress:
-                export = open_records(records[0], progress)
+                export = open_export(records[0], progress)
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
         report = gate.apply(report)

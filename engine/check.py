@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal, Optional, Protocol
+from typing import TYPE_CHECKING, Literal, Optional, Protocol
 
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
 from check_compliance.engine.facts import FactBuilder
 from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleInfo, summarise
-from check_compliance.engine.parallel import judge_complaints, shares
+from check_compliance.engine.parallel import block_shares, judge_blocks, judge_complaints, shares
 from check_compliance.engine.runtime import DurableRuntime
 from check_compliance.engine.statistics import Figures
+from check_compliance.obligations.reading import NotProven, is_block_export
 from check_compliance.obligations.records import Records
 from check_compliance.obligations.rulebook import Rulebook, load_rulebook
 from check_compliance.obligations.stream import RecordStream
 from check_compliance.obligations.terms import Terms, load_terms
+
+if TYPE_CHECKING:
+    from check_compliance.obligations.reading.export import BlockExport
 
 Lang = Literal["zh", "en"]
 
@@ -40,13 +44,24 @@ class Checker:
         """The rules this checker judges by (id, obligation, clause, breach, party, titles)."""
         return self.rule_infos
 
-    def check(self, records: Records | RecordStream, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
+    def check(self, records: Records | RecordStream | BlockExport, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
         has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
-        complaints of in-memory `Records` in that many processes (a stream stays in one).
+        complaints of in-memory `Records`, or of a fast-path `BlockExport` (obligations/reading),
+        in that many processes (a `RecordStream` stays in one).
         """
+        if is_block_export(records):
+            try:
+                return self._check(records, as_of=as_of, lang=lang, source=source, jobs=jobs)
+            except NotProven:
+                # The fast path words no error and judges nothing it has not proven valid: the
+                # reference path reads the file again and gives today's result or messages.
+                records = records.reference()  # type: ignore[union-attr]
+        return self._check(records, as_of=as_of, lang=lang, source=source, jobs=jobs)
+
+    def _check(self, records: Records | RecordStream | BlockExport, *, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
         contract = records.contract
         assert contract is not None  # a RecordStream without one has raised already
         zone = contract.zone
@@ -62,12 +77,15 @@ class Checker:
                 self.program, type(self.runtime), contract, moment, lang, records.complaints, jobs
             )
             facts = builder.other_facts(records)
+        elif jobs > 1 and is_block_export(records) and len(block_shares(records, jobs)) > 1:  # type: ignore[arg-type]
+            findings, figures, builder.checked["complaints"] = judge_blocks(self.program, type(self.runtime), records, moment, lang, jobs)  # type: ignore[arg-type]
+            facts = builder.other_facts(records)
         findings += [
             finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
             for compiled, outcome, fact, subject in self.runtime.run(figures.observe(facts))
         ]
-        if isinstance(records, RecordStream):
-            records.finish()
+        if isinstance(records, RecordStream) or is_block_export(records):
+            records.finish()  # type: ignore[union-attr]
         findings.sort(key=lambda f: f.sort_key())
         return Report(
             as_of=moment.astimezone(zone).isoformat(),

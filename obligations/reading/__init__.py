@@ -11,35 +11,47 @@ on `reference()`: the fast path never words an error itself, so every message is
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
-import orjson
-
-from check_compliance.obligations.errors import InputError
-from check_compliance.obligations.loading import validate_records
-from check_compliance.obligations.reading.export import BlockExport, Span, parse_contract
-from check_compliance.obligations.reading.lines import NotProven
-from check_compliance.obligations.records import Records
-from check_compliance.obligations.sources import open_records
-from check_compliance.obligations.stream import RecordStream
+if TYPE_CHECKING:
+    from check_compliance.obligations.reading.export import BlockExport
+    from check_compliance.obligations.records import Records
+    from check_compliance.obligations.stream import RecordStream
 
 FAST_FROM = 1 << 20  # smaller files take the reference path: pyarrow's import costs more than it saves
 _MARKER = "\x00complaints"
 _OPENINGS = (b'"complaints":[\n', b'"complaints": [\n')
 _SCAN = 8 << 20
 
-__all__ = ["BlockExport", "NotProven", "open_export"]
+__all__ = ["NotProven", "is_block_export", "open_export"]
 
 
-def open_export(path: Union[str, Path], progress: Optional[Callable[[int], None]] = None, fast_from: int = FAST_FROM) -> Union[BlockExport, Records, RecordStream]:
-    """The records of `path` on the fast path when it can take them, else on the reference path."""
+class NotProven(Exception):
+    """The fast path cannot prove this input valid: the reference path reads it instead (and words any error).
+
+    Internal: a check catches it and starts again on the reference path; it never leaves the library.
+    """
+
+
+def is_block_export(records: object) -> bool:
+    """Whether `records` came from the fast path (without importing pyarrow for a check that did not)."""
+    module = sys.modules.get("check_compliance.obligations.reading.export")
+    return module is not None and isinstance(records, module.BlockExport)
+
+
+def open_export(path: Union[str, Path], progress: Optional[Callable[[int], None]] = None, fast_from: Optional[int] = None) -> Union[BlockExport, Records, RecordStream]:
+    """The records of `path` on the fast path when it can take them, else on the reference path
+    (which alone reports `progress`)."""
+    from check_compliance.obligations.sources import open_records
+
     source = str(path)
-    if progress is None and source != "-" and not source.endswith(".gz"):
+    if source != "-" and not source.endswith(".gz"):
         try:
             size = os.stat(source).st_size
-            if size >= fast_from and os.path.isfile(source):
+            if size >= (FAST_FROM if fast_from is None else fast_from) and os.path.isfile(source):
                 if source.endswith(".jsonl"):
                     return _jsonl(source, size)
                 return _document(source, size)
@@ -49,15 +61,23 @@ def open_export(path: Union[str, Path], progress: Optional[Callable[[int], None]
 
 
 def _jsonl(path: str, size: int) -> BlockExport:
+    from check_compliance.obligations.reading.export import BlockExport, Span, parse_contract
+
     with open(path, "rb") as handle:
         first = handle.readline()
     if not first.endswith(b"\n"):
         raise NotProven("one line only")
     contract, as_of = parse_contract(first, path)
-    return BlockExport(path, "jsonl", contract, as_of, Span(len(first), size, 2, commas=False), shell_lines=[first])
+    return BlockExport(path, "jsonl", contract, as_of, Span(len(first), size, 2, commas=False, stop=size), shell_lines=[first])
 
 
 def _document(path: str, size: int) -> BlockExport:
+    import orjson
+
+    from check_compliance.obligations.errors import InputError
+    from check_compliance.obligations.loading import validate_records
+    from check_compliance.obligations.reading.export import BlockExport, Span
+
     fd = os.open(path, os.O_RDONLY)
     try:
         start, end = _span(fd, size)
@@ -78,7 +98,10 @@ def _document(path: str, size: int) -> BlockExport:
         shell = validate_records(document, path)
     except InputError as error:
         raise NotProven("an invalid record outside the complaints") from error
-    export = BlockExport(path, "json", shell.contract, shell.as_of, Span(start, end, 0, commas=True))
+    if shell.as_of is None:
+        # The CLI cautions when as_of defaults to now long after the data: it reads `Records` for that.
+        raise NotProven("a document without as_of")
+    export = BlockExport(path, "json", shell.contract, shell.as_of, Span(start, end, 0, commas=True, stop=end))
     export.channels, export.evaluations, export.reports, export.disclosures = shell.channels, shell.evaluations, shell.reports, shell.disclosures
     return export
 

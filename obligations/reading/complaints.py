@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from check_compliance.obligations.blocks import FIELD_ORDER, TIME_FIELDS, block_schema, from_complaints
 from check_compliance.obligations.consistency import Consistency
-from check_compliance.obligations.reading.lines import NotProven
+from check_compliance.obligations.reading import NotProven
 from check_compliance.obligations.records import Complaint
 
 _DATE = r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"

@@ -16,13 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 
+from check_compliance.obligations.reading import NotProven
+
 BLOCK_BYTES = 8 << 20
 _LONG_LINE = 2048  # below this a line cannot nest 1,024 deep: orjson's limit needs 2 bytes a level
 _NEWLINE = ord("\n")
-
-
-class NotProven(Exception):
-    """The fast path cannot prove this input valid: the reference path reads it instead (and words any error)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +29,7 @@ class Block:
 
     data: bytes
     first: int
+    offset: int  # of `data` in the file
     starts: np.ndarray  # offset of each line in `data`
     ends: np.ndarray  # offset of each line's newline
 
@@ -52,6 +51,7 @@ def blocks(fd: int, start: int, end: int, first_line: int, size: int = BLOCK_BYT
         data = carry + chunk
         if not data:
             return
+        base = offset - len(data)
         cut = data.rfind(b"\n") + 1
         if offset >= end or not chunk:
             if cut != len(data):
@@ -61,18 +61,18 @@ def blocks(fd: int, start: int, end: int, first_line: int, size: int = BLOCK_BYT
             carry = data  # one line longer than a block: read on
             continue
         data, carry = data[:cut], data[cut:]
-        block = _block(data, line)
+        block = _block(data, line, base)
         line += block.lines
         yield block
 
 
-def _block(data: bytes, first: int) -> Block:
+def _block(data: bytes, first: int, offset: int) -> Block:
     view = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(view == _NEWLINE)
     starts = np.empty_like(ends)
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
-    return Block(data, first, starts, ends)
+    return Block(data, first, offset, starts, ends)
 
 
 def prove_lines(block: Block) -> None:
