@@ -159,10 +159,9 @@ def _work_blocks(program: Program, runtime: type, share: BlockExport, as_of: dat
         builder = FactBuilder(program, share.contract, as_of)
         figures = Figures(program, share.contract, as_of)
         zone = share.contract.zone
-        share.kind, kind = "json", share.kind  # the parent validates the other records, once
         facts = figures.observe(builder.complaint_facts(share.complaints))
         findings = [finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone) for compiled, outcome, fact, subject in runtime(program).run(facts)]
-        others = share.shell_lines[1:] if kind == "jsonl" else []
+        others = share.shell_lines[1:]  # JSON Lines: the records that are not complaints, for the parent
         sender.send(("ok", findings, figures, builder.checked["complaints"], share.ids, others))
     except NotProven:
         sender.send(("not-proven",))

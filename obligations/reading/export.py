@@ -65,10 +65,11 @@ class BlockExport:
     disclosures: list[Disclosure] = field(default_factory=list)
     block_bytes: int = BLOCK_BYTES
     ids: list[pa.Array] = field(default_factory=list)
+    whole: bool = True  # False for a worker's share: the parent validates the other records, once
 
     def share(self, start: int, end: int, first: int) -> BlockExport:
         """The same export limited to complaint bytes `[start, end)` (a worker's share)."""
-        return replace(self, span=replace(self.span, start=start, end=end, first=first), shell_lines=list(self.shell_lines[:1]), ids=[])
+        return replace(self, span=replace(self.span, start=start, end=end, first=first), shell_lines=list(self.shell_lines[:1]), ids=[], whole=False)
 
     def complaint_blocks(self) -> Iterator[pa.Table]:
         fd = os.open(self.path, os.O_RDONLY)
@@ -77,7 +78,7 @@ class BlockExport:
                 yield self._valid(block)
         finally:
             os.close(fd)
-        if self.kind == "jsonl":
+        if self.kind == "jsonl" and self.whole:
             self.validate_shell()
 
     @property
