@@ -16,6 +16,7 @@ from check_compliance import Checker, CheckError, Gate, InputError, Problem, Rec
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
 from check_compliance.engine.reporters import RENDERERS
+from check_compliance.engine.runtime import cyclic_gc_paused
 from check_compliance.engine.versions import version_text
 from check_compliance.obligations.errors import MappingError
 from check_compliance.obligations.exports import Export, load_mapping, read_export
@@ -146,7 +147,7 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
             report = checker.check(exported.records, as_of=_zoned(as_of, exported.records), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
         else:
-            with _progress(records[0], to_terminal) as progress:
+            with _progress(records[0], to_terminal) as progress, cyclic_gc_paused():
                 export = open_export(records[0], progress)
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)

@@ -158,7 +158,7 @@ def complaints_of(block: pa.Table) -> list[Complaint]:
         values = {name: row[name] for name in ("id", "channel", "category", "urgency", "status", "satisfaction")}
         for name in times:
             values[name] = _instant(row[name])
-        values["pauses"] = [Pause.model_construct(start=_instant(p["from"]), end=_instant(p["to"])) for p in row["pauses"]]
+        values["pauses"] = [Pause.model_construct(start=EPOCH + timedelta(microseconds=p["from"]), end=_instant(p["to"])) for p in row["pauses"]]
         out.append(Complaint.model_construct(**values))
     return out
 
