@@ -78,11 +78,11 @@ class Run:
     rss_mb: float  # ru_maxrss of the process (and of any children it reaped)
     tree_mb: float  # the sampled peak of the summed RSS of the process and its descendants
     returncode: int
+    timed_out: bool = False
+    stderr: str = ""
     largest_mb: float = 0.0  # the sampled peak RSS of the largest single process of the tree
     pss_mb: float = 0.0  # the sampled peak of the tree's summed PSS (shared pages counted once in all)
     cpu_seconds: float = 0.0  # user + system of the process and the children it reaped
-    timed_out: bool = False
-    stderr: str = ""
 
     @property
     def peak_mb(self) -> float:

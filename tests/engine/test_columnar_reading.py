@@ -24,11 +24,11 @@ from randomdocs import document
 
 from check_compliance.cli import main
 from check_compliance.obligations import reading
-from check_compliance.obligations.blocks import from_complaints
+from check_compliance.obligations.blocks import from_complaints, to_complaints
 from check_compliance.obligations.clock import micros
 from check_compliance.obligations.errors import InputError
 from check_compliance.obligations.reading import NotProven, is_block_export, open_export
-from check_compliance.obligations.reading.export import BlockExport
+from check_compliance.obligations.reading.export import BlockExport, complaints_of
 from check_compliance.obligations.sources import open_records
 
 ZONES = ("Asia/Shanghai", "America/New_York", "Europe/Berlin")
@@ -75,6 +75,8 @@ def test_fast_blocks_are_the_reference_blocks(tmp_path: Path, seed: int, zone: s
             continue
         block, export = _fast(path)
         assert block.equals(from_complaints(records.complaints, rows=rows)), path.name  # type: ignore[union-attr]
+        # The models the fact builder reads, as the reference validates them (extras aside, never judged).
+        assert complaints_of(block) == to_complaints(block)
         for name in ("channels", "evaluations", "reports", "disclosures"):
             assert getattr(export, name) == getattr(records, name)
         assert (export.contract, export.as_of) == (records.contract, records.as_of)  # type: ignore[attr-defined]
