@@ -121,7 +121,7 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("--strict-waivers", is_flag=True, help="A waiver that matched nothing fails the gate.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="A JSON report of an earlier run: fail only on findings not in it.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write this run's findings as a baseline file.")
-@click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document (a JSON Lines stream uses one); the report is the same for any number.")
+@click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document or a JSON Lines file (JSON Lines from standard input or gzipped use one); the report is the same for any number.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help="A mapping file: check a system's own export (CSV, zip, xlsx, Parquet, JSON) through it. EXPORT files replace its source.files.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
