@@ -51,13 +51,23 @@ def open_export(path: Union[str, Path], progress: Optional[Callable[[int], None]
     if source != "-" and not source.endswith(".gz"):
         try:
             size = os.stat(source).st_size
-            if size >= (FAST_FROM if fast_from is None else fast_from) and os.path.isfile(source):
+            if size >= (FAST_FROM if fast_from is None else fast_from) and os.path.isfile(source) and _within_limits(source, size):
                 if source.endswith(".jsonl"):
                     return _jsonl(source, size)
                 return _document(source, size)
         except (OSError, NotProven):
             pass
     return open_records(source, progress)
+
+
+def _within_limits(path: str, size: int) -> bool:
+    from check_compliance.obligations.reading.lines import input_limits
+
+    limits = input_limits()
+    if limits is None:
+        return True
+    biggest = limits.MAX_INPUT_BYTES.value if path.endswith(".jsonl") else min(limits.MAX_INPUT_BYTES.value, limits.MAX_DOCUMENT_BYTES.value)
+    return size <= biggest  # past it the reference path refuses the file, in its words
 
 
 def _jsonl(path: str, size: int) -> BlockExport:

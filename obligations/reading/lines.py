@@ -9,9 +9,11 @@ and nesting deeper than orjson allows (only a long line can nest that deep).
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import orjson
@@ -92,8 +94,37 @@ def prove_lines(block: Block) -> None:
             suspects.add(int(np.searchsorted(block.ends, at)))
             at = block.data.find(word, at + 1)
     suspects.update(np.flatnonzero(block.ends - block.starts >= _LONG_LINE).tolist())
+    limits = input_limits()
+    if limits is not None:
+        if int((block.ends - block.starts).max(initial=0)) > limits.MAX_LINE_BYTES.value:
+            raise NotProven("a line past MAX_LINE_BYTES")
+        # A line cannot nest deeper than it has brackets: only lines with more than MAX_DEPTH
+        # of them need the reference parser's depth count.
+        opens = ((view == ord("{")) | (view == ord("["))).astype(np.int32)
+        deep = np.add.reduceat(opens, block.starts) > limits.MAX_DEPTH.value
+        suspects.update(np.flatnonzero(deep).tolist())
     for i in sorted(suspects):
         try:
             orjson.loads(block.line(i))
         except orjson.JSONDecodeError as error:
             raise NotProven(f"line {block.first + i} is not JSON orjson reads") from error
+        if limits is not None:
+            jsontext = importlib.import_module("check_compliance.obligations.jsontext")
+            try:
+                jsontext.parse_json(block.line(i))
+            except jsontext.BadJson as error:
+                raise NotProven(f"line {block.first + i} is refused by the reference parser") from error
+
+
+def input_limits() -> Any:
+    """obligations/limits.py (the input limits the reference path enforces), if this tree has it.
+
+    The fast path must refuse nothing the reference path accepts and accept nothing it refuses:
+    past a limit it steps aside, and the reference path words the refusal. Until the limits reach
+    this branch (they are the "records" work), there is nothing to enforce.
+    """
+    # By name, so that this module type-checks with or without them (static imports once merged).
+    try:
+        return importlib.import_module("check_compliance.obligations.limits")
+    except ImportError:
+        return None

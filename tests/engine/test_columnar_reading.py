@@ -219,3 +219,43 @@ def test_what_the_fast_path_does_not_read_takes_the_reference_path(tmp_path: Pat
     write_document(doc, tmp_path / "small.json")
     assert not is_block_export(open_export(tmp_path / "small.json"))  # below FAST_FROM
     assert is_block_export(open_export(tmp_path / "small.json", fast_from=0))
+
+
+@pytest.mark.parametrize("line", [
+    '{"type": "complaint", "id": "C-X", "received_at": "2026-10-03T09:12:00+08:00", "status": "open", "agent": "a", "agent": "b"}',
+    '{"type": "complaint", "id": "C-X", "received_at": "2026-10-03T09:12:00+08:00", "status": "open", "x": {"k": 1, "k": 2}}',
+])
+def test_a_key_given_twice_among_the_extras_steps_aside(tmp_path: Path, line: str) -> None:
+    # The reference parser decides about duplicate keys (the hardened one refuses them), never pyarrow.
+    lines = write_jsonl(_base(), tmp_path / "m.jsonl")
+    text = (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines()
+    text.insert(lines[5], line)
+    (tmp_path / "m.jsonl").write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(NotProven):
+        _fast(tmp_path / "m.jsonl")
+
+
+def test_the_input_limits_are_the_reference_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from check_compliance.obligations.reading import lines as reading_lines
+
+    write_jsonl(_base(), tmp_path / "m.jsonl")
+    _fast(tmp_path / "m.jsonl")
+
+    def limits(line_bytes: int, depth: int) -> SimpleNamespace:
+        value = SimpleNamespace
+        return SimpleNamespace(MAX_LINE_BYTES=value(value=line_bytes), MAX_DEPTH=value(value=depth), MAX_INPUT_BYTES=value(value=1 << 40), MAX_DOCUMENT_BYTES=value(value=1 << 40))
+
+    monkeypatch.setattr(reading_lines, "input_limits", lambda: limits(100, 64))
+    with pytest.raises(NotProven, match="MAX_LINE_BYTES"):
+        _fast(tmp_path / "m.jsonl")
+    monkeypatch.setattr(reading_lines, "input_limits", lambda: limits(1 << 20, 2))
+
+    class Refused(Exception):
+        pass
+
+    refusing = SimpleNamespace(BadJson=Refused, parse_json=lambda text: (_ for _ in ()).throw(Refused()))
+    monkeypatch.setattr(reading_lines.importlib, "import_module", lambda name: refusing)
+    with pytest.raises(NotProven, match="refused by the reference parser"):  # a complaint with pauses has 3 brackets
+        _fast(tmp_path / "m.jsonl")
