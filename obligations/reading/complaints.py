@@ -49,7 +49,7 @@ class _Times:
                 continue
             try:
                 self.us[mask] = read(texts.filter(pa.array(mask)))
-            except (pa.ArrowInvalid, ValueError):
+            except (pa.ArrowException, ValueError):
                 self.doubt |= mask  # a day that does not exist, a wall time in a gap: pydantic decides
 
 

@@ -116,7 +116,7 @@ class BlockExport:
                 # extra fields too (measured: no slower). Extras of a changing type step aside.
                 parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer", newlines_in_values=False),
             )
-        except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        except (pa.ArrowException, UnicodeDecodeError) as error:
             raise NotProven("a line pyarrow cannot read in the schema") from error
         if raw.num_rows != block.lines:
             raise NotProven("a line holding more than one object")
