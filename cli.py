@@ -18,12 +18,14 @@ from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import refuse_unknown, with_quarantine
 from check_compliance.engine.escaping import shown
 from check_compliance.engine.reporters import RENDERERS
+from check_compliance.engine.runtime import cyclic_gc_paused
 from check_compliance.engine.versions import version_text
 from check_compliance.engine.writing import refuse_overwrites, write_all
 from check_compliance.obligations.errors import excerpt
 from check_compliance.obligations.exports import LoadedMapping, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
 from check_compliance.obligations.quarantine import Quarantined, write_quarantine
+from check_compliance.obligations.reading import open_export
 from check_compliance.obligations.records import parse_instant
 from check_compliance.obligations.rulebook import DEFAULT_RULES
 from check_compliance.obligations.sources import input_size
@@ -132,7 +134,7 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("--strict-waivers", is_flag=True, help="A waiver that matched nothing fails the gate.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="A JSON report of an earlier run: fail only on findings not in it.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Write this run's findings as a baseline file.")
-@click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document (a JSON Lines stream uses one); the report is the same for any number.")
+@click.option("--jobs", type=click.IntRange(min=1), default=lambda: len(os.sched_getaffinity(0)), show_default="all cores", help="Processes judging the complaints of a JSON document or a JSON Lines file (JSON Lines from standard input or gzipped use one); the report is the same for any number.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help="A mapping file: check a system's own export (CSV, zip, xlsx, Parquet, JSON) through it. EXPORT files replace its source.files.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
@@ -169,8 +171,9 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
             report = checker.check(exported, as_of=_zoned(as_of, exported), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
         else:
             set_aside: Optional[list[Quarantined]] = [] if quarantine_file is not None else None
-            with _progress(records[0], to_terminal) as progress:
-                export = open_records(records[0], progress, quarantine=set_aside)
+            with _progress(records[0], to_terminal) as progress, cyclic_gc_paused():
+                # A quarantine sets complaints aside one by one: the reference path's work.
+                export = open_records(records[0], progress, quarantine=set_aside) if set_aside is not None else open_export(records[0], progress)
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
             if quarantine_file is not None and set_aside is not None:  # complete once the check has read a stream
                 write_quarantine(quarantine_file, set_aside, records[0])

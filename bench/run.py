@@ -7,7 +7,9 @@ For each size, on the same generated month (bench/generate.py, cached in bench/o
 - `duckdb`:  the 14 obligations in DuckDB SQL (bench/duck.py), DuckDB reading the file itself with
              `read_json` (the columnar bound);
 - `duckdb+orjson`: the same SQL, the file parsed by orjson and handed to DuckDB as columns (JSON only);
-- `checker`: `python cli.py FILE --format json -o OUT` from this working tree.
+- `checker`: `python cli.py FILE --format json -o OUT` from this working tree;
+- `reference`: the same checker with the fast readers (obligations/reading) off: every record
+             through pydantic, as before them; its report must be byte-identical to `checker`'s.
 
 Each contender runs in its own subprocess: wall time is the whole process (interpreter start and
 imports included), median of `--repeat` runs; peak RSS is the process's own `ru_maxrss` (os.wait4),
@@ -50,7 +52,11 @@ OUT = BENCH / "out"
 GENERATOR = BENCH / "generate.py"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 FORMATS = ("json", "jsonl")
-CONTENDERS = ("floor", "duckdb", "duckdb+orjson", "checker")
+CONTENDERS = ("floor", "duckdb", "duckdb+orjson", "checker", "reference")
+# The checker with its fast readers switched off: today's reference path (pydantic per record), for
+# before/after in one run. Its report must be byte-identical to the checker's.
+REFERENCE_CODE = ("import sys; from check_compliance.obligations import reading; reading.FAST_FROM = 1 << 62; "
+                  "from check_compliance.cli import main; sys.argv[0] = 'check-compliance'; main()")
 
 Finding = tuple[str, str, str]  # (rule, subject id, outcome)
 
@@ -74,6 +80,9 @@ class Run:
     returncode: int
     timed_out: bool = False
     stderr: str = ""
+    largest_mb: float = 0.0  # the sampled peak RSS of the largest single process of the tree
+    pss_mb: float = 0.0  # the sampled peak of the tree's summed PSS (shared pages counted once in all)
+    cpu_seconds: float = 0.0  # user + system of the process and the children it reaped
 
     @property
     def peak_mb(self) -> float:
@@ -95,6 +104,17 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _rss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status", "rb") as handle:
@@ -111,17 +131,21 @@ class _TreeSampler(threading.Thread):
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.pid, self.interval, self.peak_kb, self.largest_kb, self.pss_kb = pid, interval, 0, 0, 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(self.interval):
-            tree, pending, total = _children(), [self.pid], 0
+            tree, pending, total, pss = _children(), [self.pid], 0, 0
             while pending:
                 pid = pending.pop()
-                total += _rss_kb(pid)
+                rss = _rss_kb(pid)
+                total += rss
+                pss += _pss_kb(pid)
+                self.largest_kb = max(self.largest_kb, rss)
                 pending.extend(tree.get(pid, ()))
             self.peak_kb = max(self.peak_kb, total)
+            self.pss_kb = max(self.pss_kb, pss)
 
 
 def measure(cmd: Sequence[str], timeout: float | None, log: Path) -> Run:
@@ -152,7 +176,9 @@ def measure(cmd: Sequence[str], timeout: float | None, log: Path) -> Run:
         sampler.done.set()
         sampler.join()
     stderr = log.read_text(encoding="utf-8", errors="replace")
-    return Run(seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024, proc.returncode, expired.is_set(), stderr)
+    return Run(seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024, proc.returncode, expired.is_set(), stderr,
+               largest_mb=max(sampler.largest_kb / 1024, usage.ru_maxrss / 1024), pss_mb=sampler.pss_kb / 1024,
+               cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -207,7 +233,8 @@ def command(contender: str, path: Path, out: Path, opts: Options) -> list[str]:
         if opts.duck_threads:
             cmd += ["--threads", str(opts.duck_threads)]
         return cmd + (["--as-of", opts.as_of] if opts.as_of else [])
-    cmd = [*opts.checker_cmd, str(path), "--format", "json", "-o", str(out)]
+    start = [sys.executable, "-c", REFERENCE_CODE] if contender == "reference" else opts.checker_cmd
+    cmd = [*start, str(path), "--format", "json", "-o", str(out)]
     if opts.as_of:
         cmd += ["--as-of", opts.as_of]
     if opts.jobs is not None:
@@ -217,7 +244,7 @@ def command(contender: str, path: Path, out: Path, opts: Options) -> list[str]:
 
 def read_findings(contender: str, out: Path) -> list[Finding]:
     data = orjson.loads(out.read_bytes())
-    if contender == "checker":
+    if contender in ("checker", "reference"):
         return [(f["rule"], str(f["subject"]["id"]), f["outcome"]) for f in data["findings"]]
     return [(rule, subject, outcome) for _, rule, subject, outcome in data]
 
@@ -229,7 +256,7 @@ def expected_findings(path: Path) -> list[Finding]:
 def succeeded(contender: str, run: Run) -> bool:
     if run.timed_out:
         return False
-    return run.returncode in ((0, 1) if contender == "checker" else (0,))  # the checker exits 1 on breaches
+    return run.returncode in ((0, 1) if contender in ("checker", "reference") else (0,))  # the checker exits 1 on breaches
 
 
 @dataclass
@@ -249,6 +276,19 @@ class Row:
     @property
     def peak_mb(self) -> float | None:
         return max((r.peak_mb for r in self.runs), default=None)
+
+    @property
+    def largest_mb(self) -> float | None:
+        return max((r.largest_mb for r in self.runs), default=None)
+
+    @property
+    def pss_mb(self) -> float | None:
+        return max((r.pss_mb for r in self.runs), default=None)
+
+    @property
+    def cpu(self) -> float | None:
+        good = [r.cpu_seconds for r in self.runs if succeeded(self.contender, r)]
+        return statistics.median(good) if good and self.error is None else None
 
 
 def bench(row: Row, path: Path, repeat: int, opts: Options) -> None:
@@ -301,9 +341,18 @@ def compare(rows: list[Row], expected: list[Finding] | None) -> list[str]:
     return problems
 
 
+def identical(group: list[Row], name: str) -> list[str]:
+    """The checker's and the reference path's reports, byte for byte."""
+    ran = {row.contender for row in group if row.findings is not None}
+    if not {"checker", "reference"} <= ran:
+        return []
+    a, b = (OUT / "findings" / f"{name}.{c}.json" for c in ("checker", "reference"))
+    return [] if a.read_bytes() == b.read_bytes() else [f"checker and reference reports differ: {a} {b}"]
+
+
 def table(rows: list[Row]) -> str:
-    lines = ["| size | format | contender | runs | median s | × floor | peak RSS MB | findings |",
-             "|---:|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| size | format | contender | runs | median s | × floor | CPU s | peak RSS MB (tree) | largest process MB | summed PSS MB | findings |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     floors = {(r.size, r.fmt): r.median for r in rows if r.contender == "floor"}
     for r in rows:
         floor = floors.get((r.size, r.fmt))
@@ -311,8 +360,11 @@ def table(rows: list[Row]) -> str:
         ratio = f"{median / floor:.2f}" if median is not None and floor else "—"
         seconds = f"{median:.2f}" if median is not None else (r.error or "—").split(":")[0]
         peak = f"{r.peak_mb:.0f}" if r.peak_mb is not None else "—"
+        largest = f"{r.largest_mb:.0f}" if r.largest_mb is not None else "—"
+        pss = f"{r.pss_mb:.0f}" if r.pss_mb else "—"
+        cpu = f"{r.cpu:.1f}" if r.cpu is not None else "—"
         count = f"{len(r.findings):,}" if r.findings is not None else "—"
-        lines.append(f"| {r.size:,} | {r.fmt} | {r.contender} | {len(r.runs)} | {seconds} | {ratio} | {peak} | {count} |")
+        lines.append(f"| {r.size:,} | {r.fmt} | {r.contender} | {len(r.runs)} | {seconds} | {ratio} | {cpu} | {peak} | {largest} | {pss} | {count} |")
     return "\n".join(lines)
 
 
@@ -346,8 +398,11 @@ def header(args: argparse.Namespace, opts: Options) -> str:
              f"checker: `{' '.join(opts.checker_cmd)}`{jobs}.")
     method = ("Seconds: wall time of the whole process (interpreter start and imports included), median of the "
               "runs; the floor exits without freeing what it parsed. × floor: against orjson parsing the same "
-              "file. Peak RSS: the process's ru_maxrss (or its process tree's sampled sum, if larger).")
-    return f"{machine}\n{setup}\n{method}"
+              "file. CPU s: user + system of the process and its workers. Peak RSS: the process's ru_maxrss (or "
+              "its process tree's sampled sum, if larger); largest process: the biggest single RSS; summed PSS: "
+              "the tree's sampled proportional set size, shared pages counted once.")
+    load = f"Load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (a shared machine slows every contender alike)."
+    return f"{machine}\n{setup}\n{method}\n{load}"
 
 
 def write_results(text: str) -> None:
@@ -439,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows.append(row)
                 bench(row, month.records[fmt], runs, opts)
                 write_results(render(args, opts, rows, problems, final=False))
-            found = compare(group, expected)
+            found = compare(group, expected) + identical(group, month.records[fmt].name)
             problems += [f"[{month.size:,} {fmt}] {line}" if not line.startswith("    ") else line for line in found]
     text = render(args, opts, rows, problems, final=True)
     write_results(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 from types import TracebackType
-from typing import Literal, Optional, Protocol
+from typing import TYPE_CHECKING, Literal, Optional, Protocol
 
 from check_compliance.engine.arithmetic import OUT_OF_RANGE, is_out_of_range, out_of_range
 from check_compliance.engine.assemble import finding
@@ -12,14 +12,18 @@ from check_compliance.engine.compiler import Program, compile_program
 from check_compliance.engine.coverage import covered, refuse_unknown_terms
 from check_compliance.engine.facts import FactBuilder
 from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleInfo, summarise
-from check_compliance.engine.parallel import judge_complaints, shares
+from check_compliance.engine.parallel import block_shares, judge_blocks, judge_complaints, shares
 from check_compliance.engine.runtime import DurableRuntime
 from check_compliance.engine.statistics import Figures
 from check_compliance.obligations.errors import InputError, Problem, excerpt
+from check_compliance.obligations.reading import NotProven, is_block_export
 from check_compliance.obligations.records import Records
 from check_compliance.obligations.rulebook import Rulebook, load_rulebook
 from check_compliance.obligations.stream import RecordStream
 from check_compliance.obligations.terms import Terms, load_terms
+
+if TYPE_CHECKING:
+    from check_compliance.obligations.reading.export import BlockExport
 
 Lang = Literal["zh", "en"]
 
@@ -69,7 +73,7 @@ class Checker:
         """The rules this checker judges by (id, obligation, clause, breach, party, titles)."""
         return self.rule_infos
 
-    def check(self, records: Records | RecordStream, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
+    def check(self, records: Records | RecordStream | BlockExport, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
 
         The report also says what it could not judge (engine/coverage.py): obligations declared
@@ -77,17 +81,28 @@ class Checker:
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
         has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
-        complaints of in-memory `Records` in that many processes (a stream stays in one). Dates
-        whose deadlines cannot be computed are an `InputError` (engine.arithmetic).
+        complaints of in-memory `Records`, or of a fast-path `BlockExport` (obligations/reading),
+        in that many processes (a `RecordStream` stays in one). Dates whose deadlines cannot be
+        computed are an `InputError` (engine.arithmetic).
         """
         try:
-            return self._check(records, as_of, lang, source, jobs)
+            return self._routed(records, as_of, lang, source, jobs)
         except OUT_OF_RANGE as error:
             if not is_out_of_range(error):
                 raise
             raise out_of_range(error, source) from error
 
-    def _check(self, records: Records | RecordStream, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
+    def _routed(self, records: Records | RecordStream | BlockExport, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
+        if is_block_export(records):
+            try:
+                return self._check(records, as_of, lang, source, jobs)
+            except NotProven:
+                # The fast path words no error and judges nothing it has not proven valid: the
+                # reference path reads the file again and gives today's result or messages.
+                records = records.reference()  # type: ignore[union-attr]
+        return self._check(records, as_of, lang, source, jobs)
+
+    def _check(self, records: Records | RecordStream | BlockExport, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
         contract = records.contract
         assert contract is not None  # a RecordStream without one has raised already
         zone = contract.zone
@@ -101,7 +116,7 @@ class Checker:
             raise InputError(source, [Problem("", f"a date or duration is out of range while judging ({excerpt(str(error), 80)}): "
                                                   "check the terms' limits, periods and due_days, and the records' instants")]) from error
 
-    def _judge(self, records: Records | RecordStream, contract, zone: tzinfo, moment: datetime, lang: Lang, source: str, jobs: int) -> Report:  # type: ignore[no-untyped-def]
+    def _judge(self, records: Records | RecordStream | BlockExport, contract, zone: tzinfo, moment: datetime, lang: Lang, source: str, jobs: int) -> Report:  # type: ignore[no-untyped-def]
         figures = Figures(self.program, contract, moment)
         builder = FactBuilder(self.program, contract, moment, observe=figures.observe)
         findings: list[Finding] = []
@@ -111,12 +126,15 @@ class Checker:
                 self.program, type(self.runtime), contract, moment, lang, records.complaints, jobs
             )
             facts = builder.other_facts(records)
+        elif jobs > 1 and is_block_export(records) and len(block_shares(records, jobs)) > 1:  # type: ignore[arg-type]
+            findings, figures, builder.checked["complaints"] = judge_blocks(self.program, type(self.runtime), records, moment, lang, jobs)  # type: ignore[arg-type]
+            facts = builder.other_facts(records)
         findings += [
             finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone)
             for compiled, outcome, fact, subject in self.runtime.run(facts)
         ]
-        if isinstance(records, RecordStream):
-            records.finish()
+        if isinstance(records, RecordStream) or is_block_export(records):
+            records.finish()  # type: ignore[union-attr]
         findings.sort(key=lambda f: f.sort_key())
         return Report(
             as_of=moment.astimezone(zone).isoformat(),
