@@ -94,7 +94,7 @@ class DurableRuntime:
             raise EngineError("durable_rules", [Problem("create_ruleset", str(error))]) from error
         # What the finalizer must know without holding `self`: whether a session exists, and
         # whether it is in a state durable_rules can delete.
-        self._session = {"opened": False, "settled": True}
+        self._session = {"opened": False, "settled": True, "acted": False}
         self._release = weakref.finalize(self, _delete_ruleset, self._handle, self._session)
 
     def close(self) -> None:
@@ -180,6 +180,8 @@ class DurableRuntime:
         """Run the session's pending actions synchronously: each rule's matched fact ids."""
         result = self._call("start_action_for_state", engine.start_action_for_state, self._handle, state)
         message = orjson.loads(result[1]) if result else None
+        if message:
+            self._session["acted"] = True
         while message:
             for name, matched in message.items():
                 yield name, [int(item["m"]["id"]) for item in (matched if isinstance(matched, list) else [matched])]
@@ -211,7 +213,10 @@ def _delete_ruleset(handle: object, session: dict[str, bool]) -> None:
     if not session["settled"]:
         return  # leaked on purpose: deleting it could corrupt the process's heap
     try:
-        if session["opened"]:
+        # durable_rules 2.0.28 aborts the process (free(): invalid pointer) deleting a session in
+        # which no action ever ran, e.g. a clean month's: such a session holds no facts (every
+        # batch was retracted) and is left to the ruleset's deletion.
+        if session["opened"] and session["acted"]:
             engine.delete_state(handle, _SID)
         engine.delete_ruleset(handle)
     except Exception:  # noqa: BLE001 - at collection or exit nothing can be done about it

@@ -135,3 +135,24 @@ def test_open_records_closes_what_it_opens(tmp_path: Path) -> None:
         del given_up
         gc.collect()
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_checker_that_never_matched_is_released_without_crashing_the_process() -> None:
+    # durable_rules aborts the process deleting a session in which no action ever ran: a clean
+    # month's checker, closed or collected, must leave the process alive (found at the merge of
+    # the per-fact accounting, which has no rule every fact matches).
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        "from check_compliance import Checker, load_records\n"
+        f"clean = load_records({str(ROOT / 'tests' / 'fixtures' / 'clean.json')!r})\n"
+        "checker = Checker()\n"
+        "assert not checker.check(clean).findings\n"
+        "checker.close()\n"
+        "second = Checker(); second.check(clean); del second; gc.collect()\n"
+        "print('alive')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "alive", result.stderr[-500:]
