@@ -13,6 +13,10 @@ The whole public API is `__all__` below; everything else is internal and may cha
 - `load_records(path or mapping) -> Records` reads a records file (JSON or JSON Lines, gzipped or
   not, `-` for standard input) or validates a parsed document; `open_records(path)` streams JSON
   Lines for exports too big to hold (`Records` or a `RecordStream`, which `check` takes alike).
+- `load_export(mapping, files=None, *, data_dir=None, quarantine=False) -> Records`: a system's own
+  export (CSV, zip, Excel, Parquet, JSON) read through a mapping file; with `quarantine=True`
+  invalid complaints are set aside in `.quarantine` instead of raising. `check` reports them, the
+  mapping's `not_tracked` obligations and the export's files, as the command line does.
 - `load_rulebook(directory=None)` and `load_terms(path=None)`: the shipped rulebook and default
   terms, or your own.
 - `Gate(waivers=..., baseline=..., fail_on=..., strict_waivers=...)`: `.apply(report)` marks
@@ -47,6 +51,7 @@ from check_compliance.obligations.errors import (
     TermsError,
     WaiverError,
 )
+from check_compliance.obligations.exports import load_export
 from check_compliance.obligations.records import Records
 from check_compliance.obligations.rulebook import load_rulebook
 from check_compliance.obligations.sources import load_records, open_records
@@ -63,6 +68,7 @@ __all__ = [
     "Checker",
     "load_records",
     "open_records",
+    "load_export",
     "load_rulebook",
     "load_terms",
     "Gate",

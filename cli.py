@@ -13,17 +13,18 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, EngineError, Gate, InputError, OutputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, EngineError, Gate, OutputError, Problem, load_export, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
-from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
+from check_compliance.engine.coverage import refuse_unknown, with_quarantine
 from check_compliance.engine.escaping import shown
 from check_compliance.engine.reporters import RENDERERS
 from check_compliance.engine.versions import version_text
 from check_compliance.engine.writing import refuse_overwrites, write_all
-from check_compliance.obligations.errors import MappingError
-from check_compliance.obligations.exports import Export, load_mapping, read_export
+from check_compliance.obligations.errors import excerpt
+from check_compliance.obligations.exports import LoadedMapping, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
-from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
+from check_compliance.obligations.quarantine import Quarantined, write_quarantine
+from check_compliance.obligations.records import parse_instant
 from check_compliance.obligations.rulebook import DEFAULT_RULES
 from check_compliance.obligations.sources import input_size
 
@@ -102,9 +103,9 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> 
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {value!r}") from None
+        return parse_instant(value)  # exactly what record timestamps accept, on every Python
+    except ValueError as error:
+        raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {excerpt(value)}: {error}") from None
 
 
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Optional[Path]]]:
@@ -135,7 +136,7 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help="A mapping file: check a system's own export (CSV, zip, xlsx, Parquet, JSON) through it. EXPORT files replace its source.files.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
-@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
+@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints (of a records file or a mapped export) aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
 @click.option("--max-quarantined", type=click.IntRange(min=0), help="Quarantined complaints the gate accepts (default 0: any fails it, exit 2).")
 @click.option("--debug", is_flag=True, help=DEBUG_HELP)
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show this package's, durable_rules' and the rulebook's versions.")
@@ -161,14 +162,19 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
         gate = Gate(waivers_file, baseline_file, fail_on=fail_on, strict_waivers=strict_waivers, max_quarantined=max_quarantined or 0)  # type: ignore[arg-type]
         gate.bind(checker.rules)
         if mapping_file is not None:
-            exported = _read_export(mapping_file, records, data_dir, quarantine_file, checker, outputs)
-            report = checker.check(exported.records, as_of=_zoned(as_of, exported.records), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
-            report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
+            mapping = _mapping_inputs(mapping_file, records, data_dir, outputs)
+            exported = load_export(mapping, list(records) or None, data_dir=data_dir, quarantine=quarantine_file is not None)
+            refuse_unknown(exported, [r.id for r in checker.rules])  # before a long check, not after it
+            _keep_quarantine(quarantine_file, exported.quarantine, exported.source)
+            report = checker.check(exported, as_of=_zoned(as_of, exported), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
         else:
+            set_aside: Optional[list[Quarantined]] = [] if quarantine_file is not None else None
             with _progress(records[0], to_terminal) as progress:
-                export = open_records(records[0], progress)
+                export = open_records(records[0], progress, quarantine=set_aside)
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
-            report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
+            if quarantine_file is not None and set_aside is not None:  # complete once the check has read a stream
+                write_quarantine(quarantine_file, set_aside, records[0])
+                report = with_quarantine(report, set_aside)
         report = gate.apply(report)
         code = gate.exit_code(report)
         # Everything is rendered before anything is written: a failure leaves no report behind.
@@ -286,8 +292,6 @@ def _export_options(records: tuple[str, ...], mapping: Optional[Path], data_dir:
         return
     if data_dir is not None:
         _fail("--data-dir is the folder of a mapping's files: give --mapping FILE")
-    if quarantine is not None:
-        _fail("--quarantine works with a mapped export (--mapping FILE) for now; a records file is checked whole")
     if len(records) != 1:
         _fail(f"expected one records file (or export files with --mapping FILE), got {len(records)}")
     hint = _export_hint(records[0])
@@ -311,40 +315,19 @@ def _export_hint(path: str) -> Optional[str]:
             f"or write records from it with check-compliance convert --mapping MAPPING.yaml {path} -o records.json")
 
 
-def _read_export(mapping_file: Path, files: tuple[str, ...], data_dir: Optional[Path], quarantine_file: Optional[Path], checker: Optional[Checker],
-                 outputs: Sequence[Path] = ()) -> Export:
-    """The export read through its mapping; without a quarantine, any invalid complaint stops the check."""
+def _mapping_inputs(mapping_file: Path, files: Sequence[str], data_dir: Optional[Path], outputs: Sequence[Path]) -> LoadedMapping:
+    """The mapping, once the files it names itself (found where read_export finds them) are known
+    not to be among the outputs."""
     mapping = load_mapping(mapping_file)
-    # The files the mapping itself names are inputs too, found where read_export finds them.
     folder = Path.cwd() if files else data_dir if data_dir is not None else mapping.folder
     named = [] if files else [Path(ref.path) for ref in mapping.spec.source.files]
     refuse_overwrites(outputs, [folder / path for path in named + [Path(lookup.file) for lookup in mapping.spec.lookups.values()]])
-    if checker is not None:
-        unknown = unknown_rules(mapping.spec.not_tracked, [r.id for r in checker.rules])
-        if unknown:
-            raise MappingError(str(mapping_file), [mapping.problem(("not_tracked", rule), message, suggestion) for rule, message, suggestion in unknown])
-    exported = read_export(mapping, list(files) or None, data_dir=data_dir)
-    if exported.quarantine and quarantine_file is None:
-        raise InputError(exported.source, grouped_problems(exported.quarantine))
-    if quarantine_file is not None:
-        write_quarantine(quarantine_file, exported.quarantine, exported.source)
-    return exported
+    return mapping
 
 
-def _coverage(report: Report, export: object, as_of: Optional[datetime], terms_file: Optional[Path], terms_not_tracked: dict[str, str],
-              checker: Checker, exported: Optional[Export], quarantining: bool = False) -> Report:
-    """The report saying what it could not judge: obligations not tracked, quarantined complaints, a stale as_of."""
-    unknown = unknown_rules(terms_not_tracked, [r.id for r in checker.rules])
-    if unknown:
-        raise TermsError(str(terms_file), [Problem(f"not_tracked.{rule}", message, suggestion=suggestion) for rule, message, suggestion in unknown])
-    declared = {**terms_not_tracked, **(exported.not_tracked if exported is not None else {})}
-    report = apply_not_tracked(report, declared)
-    if exported is not None and quarantining:
-        # With --quarantine the report says how many were set aside, none (0) included.
-        report = with_quarantine(report, exported.quarantine)
-    if isinstance(export, Records):
-        report = with_notice(report, stale_as_of(export, as_of is not None))
-    return report
+def _keep_quarantine(path: Optional[Path], items: Optional[Sequence[Quarantined]], source: str) -> None:
+    if path is not None:
+        write_quarantine(path, items or (), source)
 
 
 @main.command("convert", epilog=CONVERT_EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -363,7 +346,10 @@ def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Opti
         _export_options(exports, mapping_file, data_dir, quarantine_file, max_quarantined)
         outputs = [output] + ([quarantine_file] if quarantine_file is not None else [])
         refuse_overwrites(outputs, [Path(e) for e in exports] + [mapping_file])
-        exported = _read_export(mapping_file, exports, data_dir, quarantine_file, None, outputs)
+        exported = read_export(_mapping_inputs(mapping_file, exports, data_dir, outputs), list(exports) or None, data_dir=data_dir)
+        if quarantine_file is None:
+            exported.refuse_invalid()
+        _keep_quarantine(quarantine_file, exported.quarantine, exported.source)
         write_records(output, exported.document)
     count = len(exported.quarantine)
     click.echo(f"{output}: {len(exported.records.complaints)} complaints, {len(exported.records.channels)} channels" + (f"; {count} quarantined into {quarantine_file}" if quarantine_file else ""), err=True)

@@ -6,8 +6,10 @@ from datetime import datetime, timezone, tzinfo
 from types import TracebackType
 from typing import Literal, Optional, Protocol
 
+from check_compliance.engine.arithmetic import OUT_OF_RANGE, is_out_of_range, out_of_range
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
+from check_compliance.engine.coverage import covered, refuse_unknown_terms
 from check_compliance.engine.facts import FactBuilder
 from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleInfo, summarise
 from check_compliance.engine.parallel import judge_complaints, shares
@@ -48,6 +50,7 @@ class Checker:
             RuleInfo(id=r.id, obligation=r.obligation, clause=r.clause, breach=r.breach, party=r.party, severity=r.severity, title_en=r.title.en, title_zh=r.title.zh)
             for r in self.program.rulebook.rules
         ]
+        refuse_unknown_terms(self.program.terms.not_tracked, [r.id for r in self.rule_infos])
 
     def close(self) -> None:
         """Release the engine's ruleset; idempotent."""
@@ -69,16 +72,29 @@ class Checker:
     def check(self, records: Records | RecordStream, *, as_of: Optional[datetime] = None, lang: Lang = "en", source: str = "<records>", jobs: int = 1) -> Report:
         """Judge `records` at `as_of` (default: the records' own `as_of`, else now).
 
+        The report also says what it could not judge (engine/coverage.py): obligations declared
+        `not_tracked`, an export's quarantine, an `as_of` defaulted to now long after the data.
+
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
         has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
-        complaints of in-memory `Records` in that many processes (a stream stays in one).
+        complaints of in-memory `Records` in that many processes (a stream stays in one). Dates
+        whose deadlines cannot be computed are an `InputError` (engine.arithmetic).
         """
+        try:
+            return self._check(records, as_of, lang, source, jobs)
+        except OUT_OF_RANGE as error:
+            if not is_out_of_range(error):
+                raise
+            raise out_of_range(error, source) from error
+
+    def _check(self, records: Records | RecordStream, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
         contract = records.contract
         assert contract is not None  # a RecordStream without one has raised already
         zone = contract.zone
         moment = _in_range(as_of or records.as_of or datetime.now(timezone.utc), zone, source)
         try:
-            return self._judge(records, contract, zone, moment, lang, source, jobs)
+            report = self._judge(records, contract, zone, moment, lang, source, jobs)
+            return covered(report, records, self.rule_infos, self.program.terms.not_tracked, as_of is not None)
         except OverflowError as error:
             # A deadline or period end past year 9999 (or a number past 64 bits in the engine):
             # the terms or the records ask for a time no calendar here can hold.

@@ -1,5 +1,7 @@
 """What a check could not judge, said in its report: obligations not tracked, quarantined complaints, a stale as_of.
 
+`Checker.check` applies all of it (`covered`), so a library check reports what the command line does.
+
 - `not_tracked` (a mapping's or the terms' `{rule: reason}`): an obligation the export cannot
   show. Its findings are not reported and its rule is not counted as met: the report lists it
   under `not_checked` with the reason, in every format, and its period figures are left out.
@@ -15,13 +17,47 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from check_compliance.engine.findings import NotChecked, QuarantineSummary, Report, summarise
-from check_compliance.obligations.errors import Problem
+from check_compliance.engine.findings import NotChecked, QuarantineSummary, Report, RuleInfo, summarise
+from check_compliance.obligations.errors import Problem, TermsError
+from check_compliance.obligations.exports.export import ExportRecords
 from check_compliance.obligations.quarantine import Quarantined, counts_by_kind
 from check_compliance.obligations.records import Records
 from check_compliance.obligations.yamlsrc import closest
 
 STALE_AFTER = timedelta(days=31)  # of a defaulted as_of past the data's last instant
+
+
+def covered(report: Report, records: object, rules: Sequence[RuleInfo], terms_not_tracked: Mapping[str, str], as_of_given: bool) -> Report:
+    """`report` saying what it could not judge: the terms' and an export's `not_tracked` obligations,
+    an export's quarantine (when it was read with one), a defaulted `as_of` long after the data;
+    an export's files as the source when the caller named none."""
+    exported = records if isinstance(records, ExportRecords) else None
+    if exported is not None:
+        refuse_unknown(exported, [r.id for r in rules])
+    report = apply_not_tracked(report, {**terms_not_tracked, **(exported.not_tracked if exported is not None else {})})
+    if exported is not None:
+        if exported.quarantine is not None:
+            # Read with a quarantine, the report says how many were set aside, none (0) included.
+            report = with_quarantine(report, exported.quarantine)
+        if report.source == "<records>":
+            report = report.model_copy(update={"source": exported.source})
+    if isinstance(records, Records):
+        report = with_notice(report, stale_as_of(records, as_of_given))
+    return report
+
+
+def refuse_unknown(records: ExportRecords, rule_ids: Sequence[str]) -> None:
+    """A `MappingError` at the mapping's lines for a `not_tracked` rule the rulebook lacks."""
+    unknown = unknown_rules(records.not_tracked, rule_ids)
+    if unknown:
+        raise records.not_tracked_error(unknown)
+
+
+def refuse_unknown_terms(terms_not_tracked: Mapping[str, str], rule_ids: Sequence[str]) -> None:
+    """A `TermsError` for a terms `not_tracked` rule the rulebook lacks."""
+    unknown = unknown_rules(terms_not_tracked, rule_ids)
+    if unknown:
+        raise TermsError("terms", [Problem(f"not_tracked.{rule}", message, suggestion=suggestion) for rule, message, suggestion in unknown])
 
 
 def unknown_rules(declared: Iterable[str], rule_ids: Sequence[str]) -> list[tuple[str, str, Optional[str]]]:
@@ -84,8 +120,3 @@ def with_notice(report: Report, notice: Optional[str]) -> Report:
     if notice is None:
         return report
     return report.model_copy(update={"notices": [*(report.notices or []), notice]})
-
-
-def problems_for(declared: Mapping[str, str], rule_ids: Sequence[str], place: str) -> list[Problem]:
-    """Declared rules the rulebook lacks, as problems under `place` (a file's `not_tracked`)."""
-    return [Problem(f"not_tracked.{rule}", message, suggestion=suggestion) for rule, message, suggestion in unknown_rules(declared, rule_ids)]

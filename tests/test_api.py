@@ -18,10 +18,12 @@ from check_compliance import (
     Gate,
     InputError,
     Problem,
+    Records,
     RulebookError,
     TermsError,
     WaiverError,
     check,
+    load_export,
     load_records,
     load_rulebook,
 )
@@ -79,6 +81,15 @@ def test_load_records_takes_a_path_or_a_document() -> None:
     from_path = load_records(SAMPLE)
     from_document = load_records(from_path.model_dump(mode="json", by_alias=True))
     assert check(from_path).summary == check(from_document).summary
+
+
+def test_load_export_reads_a_systems_export_through_a_mapping() -> None:
+    parameters = inspect.signature(load_export).parameters
+    assert list(parameters) == ["mapping", "files", "data_dir", "quarantine"]
+    assert parameters["data_dir"].kind is inspect.Parameter.KEYWORD_ONLY and parameters["quarantine"].default is False
+    records = load_export(ROOT / "mappings" / "servicenow.yaml")
+    assert isinstance(records, Records) and records.complaints
+    assert check(records).not_checked  # the mapping's not_tracked, reported by the library's check
 
 
 def test_the_gate_lives_in_the_library(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ pyarrow's CSV reader, calamine for Excel) → `fold` (Polars: rows, or events gr
 `derived` (contract, `as_of`, channels) → `validate` (valid `Complaint`s and the quarantine).
 """
 
-from check_compliance.obligations.exports.export import Export, load_export, read_export
+from check_compliance.obligations.exports.export import Export, ExportRecords, load_export, read_export
 from check_compliance.obligations.exports.mapping import LoadedMapping, load_mapping
 
-__all__ = ["Export", "LoadedMapping", "load_export", "load_mapping", "read_export"]
+__all__ = ["Export", "ExportRecords", "LoadedMapping", "load_export", "load_mapping", "read_export"]

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 from zoneinfo import ZoneInfo
 
+from pydantic import PrivateAttr
+
 from check_compliance.obligations.errors import InputError, MappingError
 from check_compliance.obligations.exports.checks import wanted
 from check_compliance.obligations.exports.derived import as_of_text, channel_documents, contract_document
@@ -25,29 +27,79 @@ if TYPE_CHECKING:
 MappingLike = Union[str, Path, LoadedMapping]
 
 
-@dataclass(frozen=True)
-class Export:
-    """What a mapping made of an export: the records of its valid complaints, and the invalid ones set aside."""
+class ExportRecords(Records):
+    """Records a mapping made of a system's export, holding what a check of them must also say:
+    the obligations the export cannot show (`not_tracked`), the complaints set aside
+    (`quarantine`: None when the export was read without one) and the export's files (`source`).
+    `check` and `Checker.check` report them as the command line does."""
 
-    records: Records
-    quarantine: tuple[Quarantined, ...]
-    not_tracked: dict[str, str]  # rule id → why the export cannot show it (the mapping's `not_tracked`)
-    files: tuple[str, ...]  # the export's files as read (a zip's own path)
-    document: dict[str, Any]  # the records as RECORDS.md text (timestamps as exported), for `convert`
+    _not_tracked: dict[str, str] = PrivateAttr(default_factory=dict)
+    _quarantine: Optional[tuple[Quarantined, ...]] = PrivateAttr(default=None)
+    _source: str = PrivateAttr(default="<export>")
+    _mapping: Optional[LoadedMapping] = PrivateAttr(default=None)
+
+    @property
+    def not_tracked(self) -> dict[str, str]:
+        """Rule id → why the export cannot show it (the mapping's `not_tracked`)."""
+        return dict(self._not_tracked)
+
+    @property
+    def quarantine(self) -> Optional[tuple[Quarantined, ...]]:
+        """The invalid complaints set aside, each with its file, rows and problems; None without a quarantine."""
+        return self._quarantine
 
     @property
     def source(self) -> str:
         """The export as a report names it: its files, comma-separated."""
-        return ", ".join(self.files)
+        return self._source
+
+    def not_tracked_error(self, unknown: Sequence[tuple[str, str, Optional[str]]]) -> MappingError:
+        """The error for `not_tracked` rules the rulebook lacks, (rule, message, suggestion), at the mapping's lines."""
+        assert self._mapping is not None
+        return MappingError(self._mapping.yaml.name, [self._mapping.problem(("not_tracked", rule), message, suggestion) for rule, message, suggestion in unknown])
 
 
-def load_export(mapping: MappingLike, files: Optional[Sequence[Union[str, Path]]] = None, *, data_dir: Union[str, Path, None] = None) -> Records:
-    """The records an export gives through `mapping`; any invalid complaint is an `InputError`
-    naming its source file and rows (use `read_export` to set invalid complaints aside instead)."""
+@dataclass(frozen=True)
+class Export:
+    """What a mapping made of an export: the records of its valid complaints, and the invalid ones set aside."""
+
+    records: ExportRecords
+    quarantine: tuple[Quarantined, ...]
+    files: tuple[str, ...]  # the export's files as read (a zip's own path)
+    document: dict[str, Any]  # the records as RECORDS.md text (timestamps as exported), for `convert`
+
+    @property
+    def not_tracked(self) -> dict[str, str]:
+        return self.records.not_tracked
+
+    @property
+    def source(self) -> str:
+        return self.records.source
+
+    def refuse_invalid(self) -> None:
+        """An `InputError` naming every invalid complaint's file, rows and id, grouped by kind, if any."""
+        if self.quarantine:
+            raise InputError(self.source, grouped_problems(self.quarantine))
+
+
+def load_export(mapping: MappingLike, files: Optional[Sequence[Union[str, Path]]] = None, *, data_dir: Union[str, Path, None] = None,
+                quarantine: bool = False) -> ExportRecords:
+    """The records a system's export gives through `mapping` (a mapping file's path, MAPPING.md).
+
+    `files` replace the mapping's `source.files` (paths as given); without them those are read
+    under `data_dir` (default: the mapping file's folder). Without `quarantine`, any invalid
+    complaint is an `InputError` naming its source file, rows and id (many of one kind grouped:
+    the first few and how many more). With it, invalid complaints are set aside into the records'
+    `.quarantine` and the rest kept. `check(records)` then reports the quarantine, the mapping's
+    `not_tracked` obligations and the export's files as its source, as the command line does.
+    """
     export = read_export(mapping, files, data_dir=data_dir)
-    if export.quarantine:
-        raise InputError(export.source, grouped_problems(export.quarantine))
-    return export.records
+    if not quarantine:
+        export.refuse_invalid()
+    records = export.records
+    if quarantine:
+        records._quarantine = export.quarantine
+    return records
 
 
 def read_export(mapping: MappingLike, files: Optional[Sequence[Union[str, Path]]] = None, *, data_dir: Union[str, Path, None] = None) -> Export:
@@ -93,9 +145,12 @@ def read_export(mapping: MappingLike, files: Optional[Sequence[Union[str, Path]]
             item_id = document.get("id")
             values = {k: v for k, v in document.items() if k != "source"}
             quarantined.append(Quarantined(item_id if isinstance(item_id, str) else None, table.files[files_of[index]], first_rows[index], rows_of[index], issues, values))
-    records = records.model_copy(update={"complaints": valid})
+    exported = ExportRecords.model_construct(records.model_fields_set | {"complaints"}, **{**dict(records), "complaints": valid})
+    exported._not_tracked = dict(spec.not_tracked)
+    exported._source = ", ".join(table.paths)
+    exported._mapping = loaded
     document_out = {**shell, "complaints": valid_documents}
-    return Export(records, tuple(quarantined), dict(spec.not_tracked), tuple(table.paths), document_out)
+    return Export(exported, tuple(quarantined), tuple(table.paths), document_out)
 
 
 def _derive(mapping: LoadedMapping, frame: pl.DataFrame) -> pl.DataFrame:

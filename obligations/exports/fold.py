@@ -185,13 +185,21 @@ def fold(mapping: LoadedMapping, frame: pl.DataFrame, lookups: dict[str, dict[st
             name += "@"
         sort_by.append(name)
     frame = frame.with_columns(instants(frame[EVENT_TIME], zone).alias("_t@"))
+    # Only what the aggregations read is sorted and kept: the export's own text columns are done with.
+    kept = [KEY, "_row", "_file", "_nokey", STATE, "_t@", *sort_by[1:]]
+    kept += [c for _, use in event_uses for c in (use.name, use.bad, use.trouble)]
+    kept += [c for use in compiler.uses.values() for c in (use.name, use.bad, use.trouble)]
+    frame = frame.select(list(dict.fromkeys(kept)) + ["_first"])
     frame = frame.sort(sort_by + ["_row"], nulls_last=True, maintain_order=True)
-    over = [pl.col(KEY)]
     for states, flag in compiler.state_sets.items():
         inside = pl.col(STATE).is_in(list(states)).fill_null(False)
         frame = frame.with_columns(inside.alias(flag))
-        starts = pl.col(flag) & ~pl.col(flag).shift(1).over(over).fill_null(False)
-        frame = frame.with_columns(starts.cast(pl.Int32).cum_sum().over(over).alias(flag + "run"))
+        # Runs are numbered over the whole frame, not per key (a window `over` a quarter of a million
+        # keys made the fold grow faster than the events): sorted by each key's first row, a key's
+        # rows are contiguous, so a number only ever spans keys where a run ends one key and starts
+        # the next, and every use of it is within a key (a group, or grouped by key and run).
+        starts = pl.col(flag) & ~pl.col(flag).shift(1).fill_null(False)
+        frame = frame.with_columns(starts.cast(pl.Int32).cum_sum().alias(flag + "run"))
     aggregations = [pl.col("_row").min().alias("row"), pl.col("_file").first().alias("_file"), pl.len().alias("_rows"), pl.col("_nokey").first().alias("_nokey")]
     for name, (value, bad, trouble) in outputs.items():
         aggregations += [value.alias(name), bad.alias(name + "!"), trouble.alias(name + "?")]
@@ -210,7 +218,9 @@ def _pauses(frame: pl.DataFrame, flag: str) -> pl.DataFrame:
     """Each maximal run of consecutive events in the pause states: from its first event to the next event."""
     import polars as pl
 
-    marked = frame.with_columns(pl.col(EVENT_TIME).shift(-1).over(KEY).alias("_next"))
+    # Rows of a key are contiguous (see `fold`): the next event is the next row when its key is the same.
+    same_as_next = (pl.col(KEY) == pl.col(KEY).shift(-1)).fill_null(False)
+    marked = frame.with_columns(pl.when(same_as_next).then(pl.col(EVENT_TIME).shift(-1)).alias("_next"))
     runs = (
         marked.filter(pl.col(flag))
         .group_by([KEY, flag + "run"], maintain_order=True)

@@ -121,7 +121,7 @@ def _parse_distinct(values: pl.Series, fmt: TimeFormat) -> pl.DataFrame:
 
     def part(name: str, default: int) -> pl.Series:
         if name not in fmt.groups:
-            return pl.Series([default] * len(values), dtype=pl.Int32)
+            return pl.repeat(default, len(values), dtype=pl.Int32, eager=True)
         value = g.field(name).str.strip_chars().cast(pl.Int32, strict=False)
         # In `iso` the time of day is optional (a date is 00:00); in a pattern every part is required.
         return value.fill_null(default) if fmt.is_iso and name in "HMS" else value
@@ -140,13 +140,13 @@ def _parse_distinct(values: pl.Series, fmt: TimeFormat) -> pl.DataFrame:
     hour = part("H", 0)
     if "I" in fmt.groups:
         twelve = part("I", 0) % 12
-        pm = g.field("p").str.to_lowercase() == "pm" if "p" in fmt.groups else pl.Series([False] * n)
+        pm = g.field("p").str.to_lowercase() == "pm" if "p" in fmt.groups else pl.repeat(False, n, eager=True)
         hour = pl.select(pl.when(pm.fill_null(False)).then(twelve + 12).otherwise(twelve)).to_series()
     minute = part("M", 0)
     second = part("S", 0)
-    fraction = g.field("f").str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int32, strict=False) if "f" in fmt.groups else pl.Series([0] * n, dtype=pl.Int32)
+    fraction = g.field("f").str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int32, strict=False) if "f" in fmt.groups else pl.repeat(0, n, dtype=pl.Int32, eager=True)
     fraction = fraction.fill_null(0)
-    offset = _offset_text(g.field("z")) if "z" in fmt.groups else pl.Series([None] * n, dtype=pl.String)
+    offset = _offset_text(g.field("z")) if "z" in fmt.groups else pl.repeat(None, n, dtype=pl.String, eager=True)
     matched = g.field("Y" if "Y" in fmt.groups else "y").is_not_null()
     parts = pl.DataFrame({"matched": matched, "y": year, "mo": month, "d": day, "h": hour, "mi": minute, "s": second, "us": fraction, "z": offset, "null": frame["null"]})
     y, mo, d = pl.col("y"), pl.col("mo"), pl.col("d")

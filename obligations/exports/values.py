@@ -52,8 +52,8 @@ def evaluate(frame: pl.DataFrame, use: Use, fmt: Optional[TimeFormat], lookups: 
     import polars as pl
 
     text = frame[use.column]
-    bad = pl.Series([None] * frame.height, dtype=pl.String)
-    trouble = pl.Series([None] * frame.height, dtype=pl.String)
+    bad = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+    trouble = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
     producer = use.producer
     if producer is not None and producer.lookup is not None:
         table = lookups[producer.lookup]
@@ -93,4 +93,8 @@ def evaluate(frame: pl.DataFrame, use: Use, fmt: Optional[TimeFormat], lookups: 
         trouble = pl.select(pl.when(failed).then(pl.lit("unreadable")).otherwise(trouble)).to_series()
     else:
         value = text
+    if trouble.null_count() == frame.height:
+        # Nothing went wrong, as in most columns: nulls of type Null take no memory (a million
+        # String nulls take 16 MB, carried through the sort and the group-by, twice per use).
+        bad = trouble = pl.repeat(None, frame.height, dtype=pl.Null, eager=True)
     return frame.with_columns(value.alias(use.name), bad.alias(use.bad), trouble.alias(use.trouble))
