@@ -81,7 +81,6 @@ __all__ = [
     "TermsError",
     "WaiverError",
     "BaselineError",
-    "OutputError",
     "EngineError",
     "Problem",
 ]
