@@ -31,7 +31,7 @@ The whole public API is `__all__` below; everything else is internal and may cha
         ├── TermsError      the terms file
         ├── WaiverError     the waivers file
         ├── BaselineError   the baseline file
-        ├── OutputError     a report that cannot be written, or would overwrite an input
+        ├── OutputError     a report that cannot be written, or would overwrite an input (in obligations.errors)
         └── EngineError     the rule engine failed or lost a fact (a bug, never a finding)
 """
 
@@ -45,7 +45,6 @@ from check_compliance.obligations.errors import (
     CheckError,
     EngineError,
     InputError,
-    OutputError,
     Problem,
     RulebookError,
     TermsError,
@@ -81,7 +80,6 @@ __all__ = [
     "TermsError",
     "WaiverError",
     "BaselineError",
-    "OutputError",
     "EngineError",
     "Problem",
 ]

@@ -13,7 +13,7 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, EngineError, Gate, OutputError, Problem, load_export, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, EngineError, Gate, Problem, load_export, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import refuse_unknown, with_quarantine
 from check_compliance.engine.escaping import shown
@@ -21,7 +21,7 @@ from check_compliance.engine.reporters import RENDERERS
 from check_compliance.engine.runtime import cyclic_gc_paused
 from check_compliance.engine.versions import version_text
 from check_compliance.engine.writing import refuse_overwrites, write_all
-from check_compliance.obligations.errors import excerpt
+from check_compliance.obligations.errors import OutputError, excerpt
 from check_compliance.obligations.exports import LoadedMapping, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
 from check_compliance.obligations.quarantine import Quarantined, write_quarantine

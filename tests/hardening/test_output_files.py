@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from check_compliance import OutputError
 from check_compliance.cli import main
 from check_compliance.engine import reporters
 from check_compliance.engine.writing import refuse_overwrites, write_all
+from check_compliance.obligations.errors import OutputError
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample-month.json"
