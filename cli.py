@@ -15,13 +15,16 @@ import click
 from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
-from check_compliance.engine.reporters import RENDERERS
+from check_compliance.engine.reporters import RENDERERS, WITH_RECORDS, render
+from check_compliance.engine.evaluation.audit import audit_reports
+from check_compliance.engine.evaluation.session import EVALUATION_FORMATS, draft
 from check_compliance.engine.versions import version_text
 from check_compliance.obligations.errors import MappingError
 from check_compliance.obligations.exports import Export, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
 from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
 from check_compliance.obligations.sources import input_size
+from check_compliance.obligations.stream import RecordStream
 
 PROGRESS_FROM_BYTES = 50_000_000
 CONVERT_EXAMPLES = """
@@ -34,6 +37,17 @@ Examples:
 Exit codes:
   0  the records were written (and no more complaints quarantined than --max-quarantined)
   2  they could not be: a bad mapping or export, an invalid complaint without --quarantine, or too many quarantined
+"""
+EVALUATE_EXAMPLES = """
+\b
+Examples:
+  check-compliance evaluate fixtures/sample-month.json --period 2026-10
+  check-compliance evaluate fixtures/sample-month.json --period 2026-10 --format html --lang en -o report-2026-10.html
+
+\b
+Exit codes:
+  0  the report was drafted
+  2  it could not be: bad arguments, records, rules, terms, indicators or recommendations
 """
 EXAMPLES = """
 \b
@@ -147,13 +161,17 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
         else:
             with _progress(records[0], to_terminal) as progress:
                 export = open_records(records[0], progress)
+                if any(name in WITH_RECORDS for name, _ in formats) and isinstance(export, RecordStream):
+                    export = export.to_records()  # the page's distributions read every complaint: held in memory
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
+        held = exported.records if mapping_file is not None else export
+        report = audit_reports(report, held.reports, checker)
         report = gate.apply(report)
         if write_baseline is not None:
             _write(write_baseline, baseline_document(report))
         for name, path in formats:
-            rendered = RENDERERS[name](report)
+            rendered = render(report, name, held if isinstance(held, Records) else None, terms)
             target = path or output
             if target is not None:
                 _write(target, rendered)
@@ -293,6 +311,31 @@ def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Opti
     count = len(exported.quarantine)
     click.echo(f"{output}: {len(exported.records.complaints)} complaints, {len(exported.records.channels)} channels" + (f"; {count} quarantined into {quarantine_file}" if quarantine_file else ""), err=True)
     sys.exit(2 if count > (max_quarantined or 0) else 0)
+
+
+@main.command("evaluate", epilog=EVALUATE_EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("records")
+@click.option("--period", required=True, metavar="PERIOD", help="The evaluation period: a month (2026-10), a day in it, or start/end.")
+@click.option("--format", "format_name", type=click.Choice(sorted(EVALUATION_FORMATS)), default="markdown", show_default=True, help="The report's format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of standard output.")
+@click.option("--as-of", callback=_as_of, metavar="INSTANT", help="Judge the world as it stood then (overrides the records' as_of).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="zh", show_default=True, help="Language of the report.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), help="Directory of rule files (default: the shipped rulebook).")
+@click.option("--terms", "terms_file", type=click.Path(dir_okay=False, path_type=Path), help="Terms file overriding the default terms.")
+@click.option("--indicators", "indicators_file", type=click.Path(dir_okay=False, path_type=Path), help="Indicators and targets (default: rules/indicators.yaml).")
+@click.option("--recommendations", "recommendations_file", type=click.Path(dir_okay=False, path_type=Path), help="Recommendation rules (default: rules/recommendations.yaml).")
+def evaluate_command(records: str, period: str, format_name: str, output: Optional[Path], as_of: Optional[datetime], lang: str, rules_dir: Optional[Path],
+                     terms_file: Optional[Path], indicators_file: Optional[Path], recommendations_file: Optional[Path]) -> None:
+    """Draft Party B's evaluation report (2.3) of one PERIOD from RECORDS, in the contract's four
+    sections (method, results, problems, recommendations), for Party B to review and submit."""
+    with _exit_on_error():
+        text = draft(records, period, format_name, as_of=as_of, lang=lang, rules_dir=rules_dir, terms_file=terms_file,  # type: ignore[arg-type]
+                     indicators_file=indicators_file, recommendations_file=recommendations_file)
+        if output is not None:
+            _write(output, text)
+        else:
+            click.echo(text, nl=False)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

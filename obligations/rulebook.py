@@ -170,12 +170,16 @@ class Rulebook(BaseModel):
         return next(r for r in self.rules if r.id == rule_id)
 
 
+# Data beside the rules that is not a rule: the default terms, the evaluation's indicators and recommendations.
+NOT_RULE_FILES = frozenset({"terms.yaml", "indicators.yaml", "recommendations.yaml"})
+
+
 def rule_files(directory: str | Path | None = None) -> list[Path]:
     """The rule files of `directory` (default: the shipped `rules/`), in the order they are read."""
     directory = Path(directory) if directory is not None else DEFAULT_RULES
     if not directory.is_dir():
         raise RulebookError(str(directory), [Problem("", "not a directory of rule files", file=str(directory))])
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != "terms.yaml")
+    files = sorted(p for p in directory.glob("*.yaml") if p.name not in NOT_RULE_FILES)
     if not files:
         raise RulebookError(str(directory), [Problem("", "holds no rule files (*.yaml)", file=str(directory))])
     return files
