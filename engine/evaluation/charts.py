@@ -88,7 +88,7 @@ def times_by_urgency(dist: Distributions, lang: str) -> str:
             for y, row in enumerate(rows):
                 hours = [max(s, 60) / 3600 for s in row.seconds]
                 if hours:
-                    ax.boxplot([hours], positions=[y], vert=False, widths=0.5, showfliers=True, flierprops={"markersize": 2, "markeredgecolor": "#888"},
+                    ax.boxplot([hours], positions=[y], orientation="horizontal", widths=0.5, showfliers=True, flierprops={"markersize": 2, "markeredgecolor": "#888"},
                                medianprops={"color": PALETTE[0]}, manage_ticks=False)
                 if row.limit_seconds is not None:
                     limit = row.limit_seconds / 3600
