@@ -15,9 +15,9 @@ import click
 from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
-from check_compliance.engine.reporters import RENDERERS, WITH_RECORDS, render
 from check_compliance.engine.evaluation.audit import audit_reports
 from check_compliance.engine.evaluation.session import EVALUATION_FORMATS, draft
+from check_compliance.engine.reporters import RENDERERS, WITH_RECORDS, render
 from check_compliance.engine.versions import version_text
 from check_compliance.obligations.errors import MappingError
 from check_compliance.obligations.exports import Export, load_mapping, read_export
@@ -166,7 +166,7 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
         held = exported.records if mapping_file is not None else export
-        report = audit_reports(report, held.reports, checker)
+        report = audit_reports(report, held.reports)
         report = gate.apply(report)
         if write_baseline is not None:
             _write(write_baseline, baseline_document(report))
@@ -329,7 +329,7 @@ def evaluate_command(records: str, period: str, format_name: str, output: Option
     """Draft Party B's evaluation report (2.3) of one PERIOD from RECORDS, in the contract's four
     sections (method, results, problems, recommendations), for Party B to review and submit."""
     with _exit_on_error():
-        text = draft(records, period, format_name, as_of=as_of, lang=lang, rules_dir=rules_dir, terms_file=terms_file,  # type: ignore[arg-type]
+        text = draft(records, period, format_name, as_of=as_of, lang=lang, rules_dir=rules_dir, terms_file=terms_file,
                      indicators_file=indicators_file, recommendations_file=recommendations_file)
         if output is not None:
             _write(output, text)

@@ -76,7 +76,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
-def audit_reports(report: Report, reports: Sequence[ReportRecord], rules: Sequence[RuleInfo] = ()) -> Report:
+def audit_reports(report: Report, reports: Sequence[ReportRecord]) -> Report:
     """`audit` with the shipped indicators, read only when a report claims figures."""
     if not any(r.figures for r in reports):
         return report

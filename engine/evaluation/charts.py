@@ -19,20 +19,20 @@ from check_compliance.engine.findings import DateRange, PeriodFigures
 
 PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4")
 _WORDS = {
-    "en": {"rate": "on-time rate", "period": "period", "hours": "hours from receipt (log scale)", "limit": "limit", "weekday": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "en": {"rate": "on-time rate", "period": "period", "hours": "time from receipt (log scale)", "limit": "limit", "weekday": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
            "hour": "hour of the day the response fell due", "gap": "gap", "ratings": "ratings", "score": "score", "first_response": "first response", "resolution": "resolution",
            "none": "no data"},
-    "zh": {"rate": "按时率", "period": "评估期", "hours": "自收到起的小时数（对数刻度）", "limit": "时限", "weekday": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "zh": {"rate": "按时率", "period": "评估期", "hours": "自收到起的时间（对数刻度）", "limit": "时限", "weekday": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
            "hour": "应响应时刻（时）", "gap": "中断", "ratings": "评价数", "score": "分", "first_response": "首次响应", "resolution": "处理", "none": "无数据"},
 }
 
 
-def _svg(name: str, width: float, height: float, draw: Callable[[Any], None]) -> str:
+def _svg(name: str, width: float, height: float, draw: Callable[[Any], None], **margins: float) -> str:
     """Draw with `draw(figure)` and return the SVG element (no XML prolog, no doctype), ids salted by `name`."""
     import matplotlib
     from matplotlib.figure import Figure
 
-    style = {
+    style: Any = {  # matplotlib types its keys as a Literal of every rc name
         "svg.hashsalt": f"check-compliance:{name}",
         "svg.fonttype": "none",
         "font.family": "sans-serif",
@@ -46,7 +46,9 @@ def _svg(name: str, width: float, height: float, draw: Callable[[Any], None]) ->
         # The CJK glyphs matplotlib's own font lacks are only measured here; the browser draws them.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         warnings.filterwarnings("ignore", message="Matplotlib currently does not support")
-        figure = Figure(figsize=(width, height), layout="constrained")
+        # Fixed margins, not a layout engine: it would draw every chart twice to measure it.
+        figure = Figure(figsize=(width, height))
+        figure.subplots_adjust(**margins)
         draw(figure)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
@@ -74,7 +76,7 @@ def on_time_rates(periods: list[PeriodFigures], lang: str) -> str:
         if rules:
             ax.legend(loc="lower left", fontsize=8, frameon=False, ncol=3)
 
-    return _svg("on-time", 7.5, 3.2, draw)
+    return _svg("on-time", 7.5, 3.2, draw, left=0.1, right=0.98, top=0.95, bottom=0.22)
 
 
 def times_by_urgency(dist: Distributions, lang: str) -> str:
@@ -97,10 +99,14 @@ def times_by_urgency(dist: Distributions, lang: str) -> str:
             ax.set_yticks(range(len(rows)), [f"{row.urgency} (n={len(row.seconds)})" for row in rows])
             ax.set_ylim(-0.7, len(rows) - 0.1)
             ax.set_xscale("log")
+            # Ticks a reader knows (1 min .. 30 d), and no minor ticks: the log locator's are slow to lay out.
+            ticks = [t for t in _TIME_TICKS if t[0] <= ax.get_xlim()[1] * 1.5]
+            ax.set_xticks([t[0] for t in ticks], [t[1] for t in ticks])
+            ax.xaxis.set_minor_locator(_null())
             ax.set_xlabel(words["hours"])
             ax.grid(axis="x", color="#eee", linewidth=0.6)
 
-    return _svg("times", 7.5, 3.4, draw)
+    return _svg("times", 7.5, 3.4, draw, left=0.15, right=0.98, top=0.86, bottom=0.15, wspace=0.55)
 
 
 def late_heatmap(dist: Distributions, lang: str) -> str:
@@ -119,7 +125,7 @@ def late_heatmap(dist: Distributions, lang: str) -> str:
                     ax.text(hour, day, str(count), ha="center", va="center", fontsize=7, color="black")
         figure.colorbar(image, ax=ax, shrink=0.8)
 
-    return _svg("heatmap", 7.5, 2.8, draw)
+    return _svg("heatmap", 7.5, 2.8, draw, left=0.09, right=1.0, top=0.95, bottom=0.17)
 
 
 def channel_timeline(dist: Distributions, gaps: dict[str, list[DateRange]], lang: str) -> str:
@@ -146,7 +152,7 @@ def channel_timeline(dist: Distributions, gaps: dict[str, list[DateRange]], lang
                 left = day(gap.start, start)
                 width = day(gap.end, start) + 1 - left
                 ax.axvspan(left, left + width, color=PALETTE[1], alpha=0.25, linewidth=0)
-                ax.annotate(f"{kind} {words['gap']} {gap.start}..{gap.end}", (left + width, len(rows) - 0.5), fontsize=7, color=PALETTE[1], va="top")
+                ax.annotate(f"{kind} {words['gap']} {gap.start}..{gap.end}", (left, len(rows) - 0.5), fontsize=7, color=PALETTE[1], va="top", ha="right")
         ax.set_yticks(range(len(rows)), [f"{cid} ({kind})" for kind, cid, _ in rows])
         ax.set_ylim(-0.6, max(len(rows), 1) - 0.4)
         ax.invert_yaxis()
@@ -154,7 +160,8 @@ def channel_timeline(dist: Distributions, gaps: dict[str, list[DateRange]], lang
         ax.set_xticks([float((m - start).days) for m in months], [m.isoformat()[:7] for m in months], rotation=45, ha="right")
         ax.set_xlim(0, (end - start).days + 1)
 
-    return _svg("channels", 7.5, 0.6 + 0.35 * max(len(dist.channels), 2), draw)
+    height = 1.2 + 0.35 * max(len(dist.channels), 2)
+    return _svg("channels", 7.5, height, draw, left=0.2, right=0.98, top=0.95, bottom=0.75 / height)
 
 
 def satisfaction(dist: Distributions, lang: str) -> str:
@@ -175,7 +182,16 @@ def satisfaction(dist: Distributions, lang: str) -> str:
         ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=5)
         ax.grid(axis="y", color="#eee", linewidth=0.6)
 
-    return _svg("satisfaction", 7.5, 3.0, draw)
+    return _svg("satisfaction", 7.5, 3.0, draw, left=0.09, right=0.98, top=0.95, bottom=0.22)
+
+
+_TIME_TICKS = [(1 / 60, "1 min"), (10 / 60, "10 min"), (1.0, "1 h"), (8.0, "8 h"), (24.0, "1 d"), (72.0, "3 d"), (168.0, "7 d"), (720.0, "30 d")]
+
+
+def _null() -> Any:
+    from matplotlib.ticker import NullLocator
+
+    return NullLocator()
 
 
 def _percent() -> Any:

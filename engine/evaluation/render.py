@@ -123,10 +123,10 @@ def html(ev: Evaluation) -> str:
         worst = "".join(f"<li><code>{escape(c.subject)}</code> {escape(c.outcome)}: {escape(c.message)}</li>" for c in g.worst)
         problems.append(f"<h3><code>{escape(g.rule)}</code> — {escape(g.title_zh if lang == 'zh' else g.title_en)} ({w['clause']} {escape(g.clause)}, {w['breach']} {g.breach}): {g.count}</h3><ul>{worst}</ul>")
     if ev.concentrations:
-        rows = "".join(f"<tr><td>{escape(c.dimension)}</td><td><code>{escape(c.value)}</code></td><td class=\"num\">{c.breaches}</td><td class=\"num\">{c.breach_share * 100:.1f}%</td>"
+        lines = "".join(f"<tr><td>{escape(c.dimension)}</td><td><code>{escape(c.value)}</code></td><td class=\"num\">{c.breaches}</td><td class=\"num\">{c.breach_share * 100:.1f}%</td>"
                        f"<td class=\"num\">{c.complaint_share * 100:.1f}%</td><td>{w['concentrated'] if c.concentrated else ''}</td></tr>" for c in ev.concentrations)
         problems.append(f'<h3>{w["concentrations"]}</h3><div class="table-wrap"><table><thead><tr><th>{w["dimension"]}</th><th>{w["value"]}</th><th class="num">{w["breach"]}</th>'
-                        f'<th class="num">{w["breach_share"]}</th><th class="num">{w["complaint_share"]}</th><th></th></tr></thead><tbody>{rows}</tbody></table></div>')
+                        f'<th class="num">{w["breach_share"]}</th><th class="num">{w["complaint_share"]}</th><th></th></tr></thead><tbody>{lines}</tbody></table></div>')
     if ev.findings:
         problems.append(_findings_table(ev.findings, w).replace('<section id="findings-section">', "<div>").replace("</section>", "</div>"))
     problems.append("</section>")

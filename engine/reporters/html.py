@@ -14,7 +14,6 @@ from typing import Any, Optional
 
 from check_compliance.engine.evaluation import charts
 from check_compliance.engine.evaluation.distributions import distributions
-from check_compliance.engine.evaluation.draft import Evaluation
 from check_compliance.engine.evaluation.problems import period_findings
 from check_compliance.engine.findings import DateRange, Finding, Report
 from check_compliance.engine.reporters.wording import BREACH_TITLES, CLAUSE_TEXTS, gate_note, quarantine_text, subject_path
@@ -30,6 +29,19 @@ BREACH_TITLES_ZH: dict[int, str] = {
     4: "乙方未按约定进行绩效评估，或未提出改进意见和建议",
     5: "乙方未按约定提交评估报告",
     6: "任何一方未按约定履行保密义务",
+}
+
+# The clauses the rulebook cites, in the contract's own words.
+CLAUSE_TEXTS_ZH: dict[str, str] = {
+    "1.1": "甲方应设立客户投诉渠道，包括但不限于电话、邮箱、网站等，确保客户投诉的及时性和有效性。",
+    "1.2": "甲方应在接到客户投诉后，第一时间进行回应，并与客户进行沟通，了解投诉具体情况。",
+    "1.3": "甲方应对客户投诉进行分类、登记，并按照投诉性质、紧急程度等制定相应的处理流程和时限。",
+    "1.4": "甲方应在投诉处理结束后，向客户反馈处理结果，并对处理过程进行记录和归档。",
+    "2.1": "乙方应对甲方的客户服务绩效进行定期评估，评估内容包括但不限于客户满意度、投诉处理效率、服务质量等。",
+    "2.2": "乙方应根据评估结果，为甲方提供改进意见和建议，以帮助甲方提高客户服务质量和客户满意度。",
+    "2.3": "乙方应在每个评估周期结束后，向甲方提交详细的评估报告，报告应包括评估方法、评估结果、存在问题及改进建议等内容。",
+    "3.1": "甲乙双方应对在合同执行过程中获取的对方商业秘密、客户信息等予以保密，未经对方同意，不得向第三方披露。",
+    "3.2": "甲乙双方应确保本合同涉及的保密信息仅用于履行本合同，不得用于其他目的。",
 }
 
 WORDS: dict[str, dict[str, str]] = {
@@ -83,7 +95,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def asset(name: str) -> str:
-    return resources.files("check_compliance.engine.reporters").joinpath("html_assets", name).read_text(encoding="utf-8")
+    return resources.files("check_compliance.engine.reporters").joinpath("html_assets").joinpath(name).read_text(encoding="utf-8")
 
 
 def render(report: Report) -> str:
@@ -137,7 +149,8 @@ def _verdict(report: Report, w: dict[str, str]) -> str:
     for f in report.findings:
         if f.severity == "error":
             clauses[f.clause] = clauses.get(f.clause, 0) + 1
-    clause_rows = "".join(f"<tr><td>{escape(c)}</td><td>{escape(CLAUSE_TEXTS.get(c, ''))}</td><td class=\"num\">{n}</td></tr>"
+    texts = CLAUSE_TEXTS_ZH if report.lang == "zh" else CLAUSE_TEXTS
+    clause_rows = "".join(f"<tr><td>{escape(c)}</td><td>{escape(texts.get(c, ''))}</td><td class=\"num\">{n}</td></tr>"
                           for c, n in sorted(clauses.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))))
     return (f'<section id="verdict"><h2>{w["verdict"]}</h2><div class="verdict {"fail" if failing else "pass"}">{escape(verdict)}</div>'
             f'<p>{num(s.errors, "summary.errors")} {w["open"]} · {num(s.warnings, "summary.warnings")} {w["warning"]} · {num(s.waived, "summary.waived")} {w["waived"]}'
