@@ -178,6 +178,7 @@ def satisfaction(dist: Distributions, lang: str) -> str:
             ax.bar(range(len(periods)), counts, bottom=bottom, color=shades[score], label=f"{score + 1} {words['score']}" if lang == "zh" else str(score + 1), width=0.7)
             bottom = [b + c for b, c in zip(bottom, counts)]
         ax.set_xticks(range(len(periods)), [p.split("/")[0][:7] for p in periods], rotation=45, ha="right")
+        ax.set_xlim(-0.6, max(len(periods), 6) - 0.4)  # one period keeps a bar's width, not the whole axis
         ax.set_ylabel(words["ratings"])
         ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=5)
         ax.grid(axis="y", color="#eee", linewidth=0.6)
