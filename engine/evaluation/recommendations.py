@@ -142,7 +142,7 @@ class _Parser:
             if reads in keys:
                 return self._test(reads, names, node, loc)
         self.problem(loc, f"unknown condition keys {', '.join(sorted(map(str, keys)))}; expected all, any, not, indicator, breaches or concentrated",
-                     key=True, suggestion=closest(str(sorted(map(str, keys))[0]), ("all", "any", "not", "indicator", "breaches", "concentrated")))
+                     suggestion=closest(str(sorted(map(str, keys))[0]), ("all", "any", "not", "indicator", "breaches", "concentrated")))
         return None
 
     def _combined(self, how: str, parts: Any, loc: tuple) -> Optional[Condition]:

@@ -143,7 +143,7 @@ def _verdict(report: Report, w: dict[str, str]) -> str:
     verdict = w["fail"].format(n=failing) if failing else w["pass"]
     titles = BREACH_TITLES_ZH if report.lang == "zh" else BREACH_TITLES
     breaches = sorted({r.breach for r in report.rules} | {int(b) for b in s.by_breach})
-    rows = "".join(f"<tr><td>{b}</td><td>{escape(titles.get(b, str(b)))}</td><td class=\"num\">{num(s.by_breach.get(str(b), 0), f'summary.by_breach.{b}')}</td></tr>" for b in breaches)
+    rows = "".join(f"<tr><td>{b}</td><td>{escape(titles.get(b, str(b)))}</td><td class=\"num\">{num(s.by_breach[str(b)], f'summary.by_breach.{b}') if str(b) in s.by_breach else 0}</td></tr>" for b in breaches)
     parties = "".join(f"<tr><td>{escape(p)}</td><td class=\"num\">{num(n, f'summary.by_party.{p}')}</td></tr>" for p, n in s.by_party.items())
     clauses: dict[str, int] = {}
     for f in report.findings:

@@ -8,10 +8,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-import html5lib
 import pytest
+from html_numbers import at, numbers, strict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,10 +20,6 @@ from check_compliance.engine.reporters import json_format
 from check_compliance.engine.reporters.html import page, sparkline
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _strict(text: str) -> Any:
-    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +32,7 @@ def pages(sample: dict) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", ["en", "zh", "evaluation"])
 def test_the_page_is_valid_html5(pages: dict[str, str], name: str) -> None:
-    _strict(pages[name])  # raises ParseError on the first parse error
+    strict(pages[name])  # raises ParseError on the first parse error
 
 
 @pytest.mark.parametrize("name", ["en", "zh", "evaluation"])
@@ -56,26 +51,14 @@ def test_the_check_page_has_its_sections_and_five_charts(pages: dict[str, str]) 
     assert "@media print" in text and 'name="viewport"' in text
 
 
-def _numbers(text: str) -> list[tuple[str, str]]:
-    tree = _strict(text)
-    return [(node.get("data-src"), node.get("value")) for node in tree.iter("data")]
-
-
-def _at(document: Any, path: str) -> Any:
-    current = document
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        current = current[int(part[1:-1])] if part.startswith("[") else current[part]
-    return current
-
-
 @pytest.mark.parametrize("name", ["en", "zh", "evaluation"])
 def test_every_number_shown_equals_the_json_report(sample: dict, pages: dict[str, str], name: str) -> None:
     lang = "zh" if name == "evaluation" else name
     document = json.loads(json_format.render(sample["reports"][lang]))
-    numbers = _numbers(pages[name])
-    assert len(numbers) > (10 if name == "evaluation" else 40)
-    for src, value in numbers:
-        assert float(value) == pytest.approx(float(_at(document, src)), abs=0), src
+    shown = numbers(pages[name])
+    assert len(shown) > (10 if name == "evaluation" else 40)
+    for src, value in shown:
+        assert float(value) == pytest.approx(float(at(document, src)), abs=0), src
 
 
 @pytest.mark.slow
