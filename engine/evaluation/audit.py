@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from check_compliance.engine.evaluation.indicators import Indicators
 from check_compliance.engine.findings import Finding, Report, RuleInfo, Subject
 from check_compliance.obligations.errors import InputError, Problem, excerpt
 from check_compliance.obligations.records import Report as ReportRecord
 from check_compliance.obligations.yamlsrc import closest
+
+if TYPE_CHECKING:  # the indicators are read only when a report claims figures
+    from check_compliance.engine.evaluation.indicators import Indicators
 
 # Not one of OBLIGATIONS.md's 14: the accuracy of what a 2.3 report says, checked as appendix 4 asks.
 AUDIT_RULE = RuleInfo(id="report-figures", obligation=15, clause="2.3", breach=5, party="B", severity="warning",
@@ -68,7 +71,7 @@ def audit(report: Report, reports: Sequence[ReportRecord], indicators: Indicator
 
 
 def _unknown(index: int, name: str, known: dict) -> Problem:
-    return Problem(f"reports[{index}].figures.{excerpt(name)}", f"no indicator named {excerpt(name)}; indicators: {', '.join(known)}", suggestion=closest(name, known))
+    return Problem(f"reports[{index}].figures.{name[:40]}", f"no indicator named {excerpt(name)}; indicators: {', '.join(known)}", suggestion=closest(name, known))
 
 
 def _number(value: float) -> str:

@@ -15,8 +15,6 @@ from check_compliance.obligations.rulebook import DeadlineRule, load_rulebook
 from check_compliance.obligations.sources import load_records
 from check_compliance.obligations.terms import load_terms
 
-EVALUATION_FORMATS = ("markdown", "html")
-
 
 def evaluation(records_path: str, period: str, *, as_of: Optional[datetime] = None, lang: Literal["zh", "en"] = "zh", rules_dir: Optional[Path] = None,
                terms_file: Optional[Path] = None, indicators_file: Optional[Path] = None, recommendations_file: Optional[Path] = None) -> Evaluation:

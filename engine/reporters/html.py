@@ -12,9 +12,6 @@ from html import escape
 from importlib import resources
 from typing import Any, Optional
 
-from check_compliance.engine.evaluation import charts
-from check_compliance.engine.evaluation.distributions import distributions
-from check_compliance.engine.evaluation.problems import period_findings
 from check_compliance.engine.findings import DateRange, Finding, Report
 from check_compliance.engine.reporters.wording import BREACH_TITLES, CLAUSE_TEXTS, gate_note, quarantine_text, subject_path
 from check_compliance.obligations.durations import describe_seconds
@@ -184,6 +181,8 @@ def sparkline(values: list[int]) -> str:
 
 
 def _cards(report: Report, records: Records, w: dict[str, str]) -> str:
+    from check_compliance.engine.evaluation.problems import period_findings  # a page's own work: a plain check never loads it
+
     lang = report.lang
     bounds = [tuple(date.fromisoformat(d) for d in p.period.split("/")) for p in report.periods]
     per_period = [period_findings(report.findings, records, first, last) for first, last in bounds]
@@ -203,6 +202,9 @@ def _gaps(findings: list[Finding]) -> dict[str, list[DateRange]]:
 
 
 def _charts(report: Report, records: Records, terms: Terms, w: dict[str, str]) -> str:
+    from check_compliance.engine.evaluation import charts
+    from check_compliance.engine.evaluation.distributions import distributions
+
     dist = distributions(records, terms, report.findings, report.periods, _as_of(report))
     lang = report.lang
     figures = [

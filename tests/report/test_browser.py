@@ -172,11 +172,11 @@ def test_the_zh_page_draws_its_text_in_a_cjk_font(tabs: dict[str, Tab]) -> None:
 def test_a_screenshot_is_written(tabs: dict[str, Tab], lang: str, width: int, mobile: bool) -> None:
     """The whole page at a desktop's width (en) and a phone's (zh): nothing wider than the screen."""
     tab = tabs[lang]
+    tab.socket.settimeout(240)  # drawing a tall page on a loaded machine takes a while
     tab.send("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=mobile)
     assert tab.js("document.body.scrollWidth") <= width + 1  # phone-readable: only the tables scroll sideways, inside their boxes
-    height = min(tab.js("Math.ceil(document.documentElement.scrollHeight)"), 8000)
+    height = min(tab.js("Math.ceil(document.documentElement.scrollHeight)"), 5000)
     tab.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile)
-    tab.socket.settimeout(120)
     shot = tab.send("Page.captureScreenshot", format="png")
     target = artifacts() / f"sample-month.{lang}.png"
     target.write_bytes(base64.b64decode(shot["data"]))
