@@ -245,14 +245,26 @@ def _findings_table(findings: list[Finding], w: dict[str, str]) -> str:
                     f"<td><code>{escape(subject_path(f.subject.type, f.subject.id))}</code></td><td>{escape(f.outcome)}</td>"
                     f"<td>{escape(f.due_at or '')}</td><td>{escape(f.observed_at or '')}</td>"
                     f'<td class="num" data-sort="{f.delay_seconds if f.delay_seconds is not None else ""}">{escape(delay)}</td>'
-                    f'<td><span class="tag {status}" title="{escape(note)}">{w[status]}</span></td><td>{escape(f.message)}</td></tr>')
+                    f'<td><span class="tag {status}" title="{escape(note)}">{w[status]}</span></td><td>{escape(f.message)}</td><td>{escape(_evidence(f))}</td></tr>')
     options = "".join(f'<option value="{s}">{w[s]}</option>' for s in ("open", "warning", "waived", "known"))
-    head = "".join((f'<th class="num">{w[key]}</th>' if key in ("breach", "delay") else f"<th>{w[key]}</th>") for key in ("rule", "clause", "breach", "party", "subject", "outcome", "due", "observed", "delay", "status", "message"))
+    head = "".join((f'<th class="num">{w[key]}</th>' if key in ("breach", "delay") else f"<th>{w[key]}</th>") for key in ("rule", "clause", "breach", "party", "subject", "outcome", "due", "observed", "delay", "status", "message", "evidence"))
     return (f'<section id="findings-section"><h2>{w["findings"]} ({len(findings)})</h2>'
             f'<div class="controls"><label>{w["filter"]} <input id="filter-text" type="search"></label>'
             f'<label>{w["status"]} <select id="filter-status"><option value="">{w["all"]}</option>{options}</select></label>'
             f'<span>{w["shown"]}: <output id="filter-count">{len(findings)}</output></span></div>'
             f'<div class="table-wrap"><table id="findings"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>')
+
+
+def _evidence(finding: Finding) -> str:
+    """`limit 2h · clock calendar · urgency urgent`: what the finding rests on beyond its instants."""
+    parts = []
+    for key, value in finding.evidence.model_dump(mode="json", exclude_none=True).items():
+        if key == "gaps":
+            value = ", ".join(f"{gap['start']}..{gap['end']}" for gap in value)
+        elif isinstance(value, list):
+            value = ", ".join(value)
+        parts.append(f"{key} {value}")
+    return " · ".join(parts)
 
 
 def _period_table(report: Report, w: dict[str, str]) -> str:
