@@ -27,6 +27,7 @@ The whole public API is `__all__` below; everything else is internal and may cha
         ├── TermsError      the terms file
         ├── WaiverError     the waivers file
         ├── BaselineError   the baseline file
+        ├── OutputError     a report that cannot be written, or would overwrite an input
         └── EngineError     the rule engine failed or lost a fact (a bug, never a finding)
 """
 
@@ -40,6 +41,7 @@ from check_compliance.obligations.errors import (
     CheckError,
     EngineError,
     InputError,
+    OutputError,
     Problem,
     RulebookError,
     TermsError,
@@ -73,6 +75,7 @@ __all__ = [
     "TermsError",
     "WaiverError",
     "BaselineError",
+    "OutputError",
     "EngineError",
     "Problem",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -12,16 +13,20 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, Gate, InputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, EngineError, Gate, InputError, OutputError, Problem, Records, Report, TermsError, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import apply_not_tracked, stale_as_of, unknown_rules, with_notice, with_quarantine
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.evaluation.audit import audit_reports
 from check_compliance.engine.reporters import RENDERERS, WITH_RECORDS, render
 from check_compliance.engine.versions import version_text
-from check_compliance.obligations.errors import MappingError
+from check_compliance.engine.writing import refuse_overwrites, write_all
+from check_compliance.obligations.errors import MappingError, excerpt
 from check_compliance.obligations.exports import Export, load_mapping, read_export
 from check_compliance.obligations.exports.output import write_records
-from check_compliance.obligations.quarantine import grouped_problems, write_quarantine
+from check_compliance.obligations.quarantine import Quarantined, grouped_problems, write_quarantine
+from check_compliance.obligations.records import parse_instant
+from check_compliance.obligations.rulebook import DEFAULT_RULES
 from check_compliance.obligations.sources import input_size
 from check_compliance.obligations.stream import RecordStream
 
@@ -65,8 +70,10 @@ Examples:
 Exit codes:
   0  no finding at or above --fail-on (default: error) that is not waived or in the baseline
   1  at least one such finding (or, with --strict-waivers, a waiver that matched nothing)
-  2  the check could not be made (bad arguments, records, rules, terms, waivers or baseline)
+  2  the check could not be made (bad arguments, records, rules, terms, waivers or baseline,
+     a report that cannot be written, an internal error)
 """
+DEBUG_HELP = "On an internal error, show its traceback (to report it)."
 
 
 class _Commands(click.Group):
@@ -84,7 +91,13 @@ class _Commands(click.Group):
             args = [self.default, *args]
         elif args[0] not in self.commands and args[0] not in ("-V", "--version"):
             args = [self.default, *args]
+        ctx.meta["debug"] = "--debug" in args
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Around the command's own option parsing too: a bug there also exits 2, never 1.
+        with _exit_on_error(ctx.meta.get("debug", False)):
+            return super().invoke(ctx)
 
 
 def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -103,9 +116,9 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> 
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {value!r}") from None
+        return parse_instant(value)  # exactly what record timestamps accept, on every Python
+    except ValueError as error:
+        raise click.BadParameter(f"expected an ISO 8601 instant such as 2026-11-01T00:00:00+08:00, got {excerpt(value)}: {error}") from None
 
 
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Optional[Path]]]:
@@ -136,63 +149,128 @@ def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report (the format without :FILE) here instead of standard output.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path), help="A mapping file: check a system's own export (CSV, zip, xlsx, Parquet, JSON) through it. EXPORT files replace its source.files.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of the mapping's source.files and lookups (default: the mapping's folder).")
-@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
+@click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints (of a records file or a mapped export) aside into FILE (.json or .jsonl) and check the rest; the gate still fails on them unless --max-quarantined allows.")
 @click.option("--max-quarantined", type=click.IntRange(min=0), help="Quarantined complaints the gate accepts (default 0: any fails it, exit 2).")
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show this package's, durable_rules' and the rulebook's versions.")
 def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Path]]], as_of: Optional[datetime], fail_on: str, lang: str, rules_dir: Optional[Path],
                   terms_file: Optional[Path], waivers_file: Optional[Path], strict_waivers: bool, baseline_file: Optional[Path],
                   write_baseline: Optional[Path], jobs: int, output: Optional[Path], mapping_file: Optional[Path], data_dir: Optional[Path],
-                  quarantine_file: Optional[Path], max_quarantined: Optional[int]) -> None:
+                  quarantine_file: Optional[Path], max_quarantined: Optional[int], debug: bool) -> None:
     """Check exported RECORDS against the contract's rules: a JSON document, JSON Lines (.jsonl,
     read as a stream), either gzipped (.gz), or - for standard input. With --mapping, RECORDS
     are a system's own export files (none: the mapping's source.files)."""
     to_terminal = output is None and any(path is None for _, path in formats)
-    with _exit_on_error():
+    with _exit_on_error(debug):
         _export_options(records, mapping_file, data_dir, quarantine_file, max_quarantined)
+        if output is not None and all(path is not None for _, path in formats):
+            _fail("-o names no report: every --format has its own FILE; add a --format NAME without :FILE for it")
+        # Every file this run writes, refused before anything is written if it is one it reads.
+        targets = [path or output for _, path in formats]
+        outputs = [p for p in (*targets, write_baseline, quarantine_file) if p is not None]
+        read = [Path(r) for r in records if r != "-"] + [p for p in (mapping_file, terms_file, waivers_file, baseline_file) if p is not None]
+        refuse_overwrites(outputs, read + sorted((rules_dir or DEFAULT_RULES).glob("*.yaml")))
         terms = load_terms(terms_file)
         checker = Checker(load_rulebook(rules_dir), terms)
         gate = Gate(waivers_file, baseline_file, fail_on=fail_on, strict_waivers=strict_waivers, max_quarantined=max_quarantined or 0)  # type: ignore[arg-type]
         gate.bind(checker.rules)
         if mapping_file is not None:
-            exported = _read_export(mapping_file, records, data_dir, quarantine_file, checker)
+            exported = _read_export(mapping_file, records, data_dir, quarantine_file, checker, outputs)
             report = checker.check(exported.records, as_of=_zoned(as_of, exported.records), lang=lang, source=exported.source, jobs=jobs)  # type: ignore[arg-type]
             report = _coverage(report, exported.records, as_of, terms_file, terms.not_tracked, checker, exported, quarantine_file is not None)
         else:
+            set_aside: Optional[list[Quarantined]] = [] if quarantine_file is not None else None
             with _progress(records[0], to_terminal) as progress:
-                export = open_records(records[0], progress)
+                export = open_records(records[0], progress, quarantine=set_aside)
                 if any(name in WITH_RECORDS for name, _ in formats) and isinstance(export, RecordStream):
                     export = export.to_records()  # the page's distributions read every complaint: held in memory
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
+            if quarantine_file is not None and set_aside is not None:  # complete once the check has read a stream
+                write_quarantine(quarantine_file, set_aside, records[0])
+                report = with_quarantine(report, set_aside)
             report = _coverage(report, export, as_of, terms_file, terms.not_tracked, checker, None)
         held = exported.records if mapping_file is not None else export
         report = audit_reports(report, held.reports)
         report = gate.apply(report)
-        if write_baseline is not None:
-            _write(write_baseline, baseline_document(report))
-        for name, path in formats:
+        code = gate.exit_code(report)
+        # Everything is rendered before anything is written: a failure leaves no report behind.
+        files = [(write_baseline, baseline_document(report))] if write_baseline is not None else []
+        standard_output = None
+        for (name, _), target in zip(formats, targets):
             rendered = render(report, name, held if isinstance(held, Records) else None, terms)
-            target = path or output
             if target is not None:
-                _write(target, rendered)
+                files.append((target, rendered))
             else:
-                click.echo(rendered, nl=False)
-    sys.exit(gate.exit_code(report))
+                standard_output = rendered
+        write_all(files)
+        if standard_output is not None:
+            _print(standard_output)
+    sys.exit(code)
 
 
 @contextmanager
-def _exit_on_error() -> Iterator[None]:
+def _exit_on_error(debug: bool = False) -> Iterator[None]:
     """A check that could not be made exits 2 with the reasons, never a traceback or 0/1."""
     try:
         yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # usage errors (exit 2) and --help/--version (exit 0): click's own
     except CheckError as error:
+        if debug and isinstance(error, EngineError):  # the engine's fault is a bug too
+            traceback.print_exc(file=sys.stderr)
         _fail(error.render())
+    except KeyboardInterrupt:
+        _fail("interrupted: no check was made")
     except Exception as error:  # a bug: still exit 2, so a gate never passes on it
-        _fail(f"internal error: {type(error).__name__}: {error}; please report it")
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+        first_line = (str(error).splitlines() or [""])[0]
+        short = first_line if len(first_line) <= 200 else first_line[:200] + "…"
+        _fail(f"internal error: {type(error).__name__}: {short}, please report it" + ("" if debug else " (--debug shows where)"))
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
+    # Messages quote file names and record values: shown, so none can act on the terminal.
+    try:
+        _emit(sys.stderr, "".join(shown(line) + "\n" for line in message.split("\n")))
+    except OSError:
+        pass  # standard error itself cannot be written: the exit code still says it
     sys.exit(2)
+
+
+def _emit(stream: Any, text: str) -> None:
+    """`text` as UTF-8 whatever the locale, so the bytes are the same everywhere."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        stream.write(text)
+        stream.flush()
+    else:
+        stream.flush()
+        binary.write(text.encode("utf-8"))
+        binary.flush()
+
+
+def _print(text: str) -> None:
+    """The report on standard output; a full disk or a closed pipe never becomes a traceback
+    (README: Exit codes and outputs)."""
+    try:
+        _emit(sys.stdout, text)
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): the check was made; its exit code stands.
+        _silence_stdout()
+    except OSError as error:
+        _silence_stdout()
+        raise OutputError("standard output", [Problem("", f"cannot write: {error.strerror or error}")]) from error
+
+
+def _silence_stdout() -> None:
+    # What could not be written must not be retried at exit, where it would print a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _zoned(as_of: Optional[datetime], export: object) -> Optional[datetime]:
@@ -201,13 +279,6 @@ def _zoned(as_of: Optional[datetime], export: object) -> Optional[datetime]:
         if contract is not None:
             return as_of.replace(tzinfo=contract.zone)
     return as_of
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise CheckError(str(path), [Problem("", f"cannot write: {error.strerror or error}")]) from None
 
 
 @contextmanager
@@ -237,8 +308,6 @@ def _export_options(records: tuple[str, ...], mapping: Optional[Path], data_dir:
         return
     if data_dir is not None:
         _fail("--data-dir is the folder of a mapping's files: give --mapping FILE")
-    if quarantine is not None:
-        _fail("--quarantine works with a mapped export (--mapping FILE) for now; a records file is checked whole")
     if len(records) != 1:
         _fail(f"expected one records file (or export files with --mapping FILE), got {len(records)}")
     hint = _export_hint(records[0])
@@ -262,9 +331,14 @@ def _export_hint(path: str) -> Optional[str]:
             f"or write records from it with check-compliance convert --mapping MAPPING.yaml {path} -o records.json")
 
 
-def _read_export(mapping_file: Path, files: tuple[str, ...], data_dir: Optional[Path], quarantine_file: Optional[Path], checker: Optional[Checker]) -> Export:
+def _read_export(mapping_file: Path, files: tuple[str, ...], data_dir: Optional[Path], quarantine_file: Optional[Path], checker: Optional[Checker],
+                 outputs: Sequence[Path] = ()) -> Export:
     """The export read through its mapping; without a quarantine, any invalid complaint stops the check."""
     mapping = load_mapping(mapping_file)
+    # The files the mapping itself names are inputs too, found where read_export finds them.
+    folder = Path.cwd() if files else data_dir if data_dir is not None else mapping.folder
+    named = [] if files else [Path(ref.path) for ref in mapping.spec.source.files]
+    refuse_overwrites(outputs, [folder / path for path in named + [Path(lookup.file) for lookup in mapping.spec.lookups.values()]])
     if checker is not None:
         unknown = unknown_rules(mapping.spec.not_tracked, [r.id for r in checker.rules])
         if unknown:
@@ -300,12 +374,16 @@ def _coverage(report: Report, export: object, as_of: Optional[datetime], terms_f
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The records to write: a JSON document (.json) or JSON Lines (.jsonl).")
 @click.option("--quarantine", "quarantine_file", type=click.Path(dir_okay=False, path_type=Path), help="Set invalid complaints aside into FILE (.json or .jsonl) instead of stopping.")
 @click.option("--max-quarantined", type=click.IntRange(min=0), help="Quarantined complaints accepted before exit 2 (default 0).")
-def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Optional[Path], output: Path, quarantine_file: Optional[Path], max_quarantined: Optional[int]) -> None:
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
+def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Optional[Path], output: Path, quarantine_file: Optional[Path], max_quarantined: Optional[int],
+                    debug: bool) -> None:
     """Write the records (RECORDS.md) a mapping makes of a system's EXPORT files (none: the mapping's
     source.files), so they can be seen, kept and checked later."""
-    with _exit_on_error():
+    with _exit_on_error(debug):
         _export_options(exports, mapping_file, data_dir, quarantine_file, max_quarantined)
-        exported = _read_export(mapping_file, exports, data_dir, quarantine_file, None)
+        outputs = [output] + ([quarantine_file] if quarantine_file is not None else [])
+        refuse_overwrites(outputs, [Path(e) for e in exports] + [mapping_file])
+        exported = _read_export(mapping_file, exports, data_dir, quarantine_file, None, outputs)
         write_records(output, exported.document)
     count = len(exported.quarantine)
     click.echo(f"{output}: {len(exported.records.complaints)} complaints, {len(exported.records.channels)} channels" + (f"; {count} quarantined into {quarantine_file}" if quarantine_file else ""), err=True)
@@ -333,9 +411,9 @@ def evaluate_command(records: str, period: str, format_name: str, output: Option
         text = draft(records, period, format_name, as_of=as_of, lang=lang, rules_dir=rules_dir, terms_file=terms_file,
                      indicators_file=indicators_file, recommendations_file=recommendations_file)
         if output is not None:
-            _write(output, text)
+            write_all([(output, text)])
         else:
-            click.echo(text, nl=False)
+            _print(text)
     sys.exit(0)
 
 

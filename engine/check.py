@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
+from types import TracebackType
 from typing import Literal, Optional, Protocol
 
+from check_compliance.engine.arithmetic import OUT_OF_RANGE, is_out_of_range, out_of_range
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
 from check_compliance.engine.facts import FactBuilder
@@ -12,6 +14,7 @@ from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleI
 from check_compliance.engine.parallel import judge_complaints, shares
 from check_compliance.engine.runtime import DurableRuntime
 from check_compliance.engine.statistics import Figures
+from check_compliance.obligations.errors import InputError, Problem, excerpt
 from check_compliance.obligations.records import Records
 from check_compliance.obligations.rulebook import Rulebook, load_rulebook
 from check_compliance.obligations.stream import RecordStream
@@ -23,9 +26,21 @@ Lang = Literal["zh", "en"]
 class Runtime(Protocol):
     def run(self, facts): ...  # type: ignore[no-untyped-def]
 
+    def close(self) -> None: ...
+
 
 class Checker:
-    """A rulebook compiled under its terms, with its engine; reuse it for many checks."""
+    """A rulebook compiled under its terms, with its engine; reuse it for many checks.
+
+    Thread-safe: one `Checker` may serve any number of threads at once. They share one engine
+    (one durable_rules ruleset), whose batches a lock takes one at a time; everything else a
+    check builds is its own. (Threads add no speed: durable_rules holds the GIL. For parallel
+    work use `jobs` or processes.)
+
+    The engine holds C memory Python does not see: `close()` releases it (or use the checker as a
+    context manager, `with Checker() as checker:`); a checker that is collected releases it too.
+    A closed checker refuses to check.
+    """
 
     def __init__(self, rulebook: Optional[Rulebook] = None, terms: Optional[Terms] = None, runtime: Optional[type] = None) -> None:
         self.program: Program = compile_program(rulebook or load_rulebook(), terms or load_terms())
@@ -34,6 +49,18 @@ class Checker:
             RuleInfo(id=r.id, obligation=r.obligation, clause=r.clause, breach=r.breach, party=r.party, severity=r.severity, title_en=r.title.en, title_zh=r.title.zh)
             for r in self.program.rulebook.rules
         ]
+
+    def close(self) -> None:
+        """Release the engine's ruleset; idempotent."""
+        close = getattr(self.runtime, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, kind: Optional[type[BaseException]], error: Optional[BaseException], trace: Optional[TracebackType]) -> None:
+        self.close()
 
     @property
     def rules(self) -> list[RuleInfo]:
@@ -45,14 +72,30 @@ class Checker:
 
         A `RecordStream` is read once; if it holds any input error, `InputError` is raised once it
         has been read to the end, and nothing judged from it is returned. `jobs` > 1 judges the
-        complaints of in-memory `Records` in that many processes (a stream stays in one).
+        complaints of in-memory `Records` in that many processes (a stream stays in one). Dates
+        whose deadlines cannot be computed are an `InputError` (engine.arithmetic).
         """
+        try:
+            return self._check(records, as_of, lang, source, jobs)
+        except OUT_OF_RANGE as error:
+            if not is_out_of_range(error):
+                raise
+            raise out_of_range(error, source) from error
+
+    def _check(self, records: Records | RecordStream, as_of: Optional[datetime], lang: Lang, source: str, jobs: int) -> Report:
         contract = records.contract
         assert contract is not None  # a RecordStream without one has raised already
         zone = contract.zone
-        moment = as_of or records.as_of or datetime.now(timezone.utc)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
+        moment = _in_range(as_of or records.as_of or datetime.now(timezone.utc), zone, source)
+        try:
+            return self._judge(records, contract, zone, moment, lang, source, jobs)
+        except OverflowError as error:
+            # A deadline or period end past year 9999 (or a number past 64 bits in the engine):
+            # the terms or the records ask for a time no calendar here can hold.
+            raise InputError(source, [Problem("", f"a date or duration is out of range while judging ({excerpt(str(error), 80)}): "
+                                                  "check the terms' limits, periods and due_days, and the records' instants")]) from error
+
+    def _judge(self, records: Records | RecordStream, contract, zone: tzinfo, moment: datetime, lang: Lang, source: str, jobs: int) -> Report:  # type: ignore[no-untyped-def]
         builder = FactBuilder(self.program, contract, moment)
         figures = Figures(self.program, contract, moment)
         findings: list[Finding] = []
@@ -94,4 +137,23 @@ def check(
 ) -> Report:
     """Check `records` against `rulebook` (default: the shipped one) under `terms` (default: the
     default terms); the other parameters are `Checker.check`'s."""
-    return Checker(rulebook, terms).check(records, as_of=as_of, lang=lang, source=source, jobs=jobs)
+    with Checker(rulebook, terms) as checker:
+        return checker.check(records, as_of=as_of, lang=lang, source=source, jobs=jobs)
+
+
+# Deadlines and periods are laid from `as_of` and the records; an instant this close to the ends
+# of the calendar leaves no room for them.
+_FIRST_YEAR, _LAST_YEAR = 2, 9998
+
+
+def _in_range(moment: datetime, zone: tzinfo, source: str) -> datetime:
+    """`as_of` in the contract's zone (an offset-less one read there), refused near year 1 or 9999."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    try:
+        years = {moment.astimezone(zone).year, moment.astimezone(timezone.utc).year}
+    except (OverflowError, ValueError):
+        years = {0}
+    if not all(_FIRST_YEAR <= year <= _LAST_YEAR for year in years):
+        raise InputError(source, [Problem("as_of", f"{excerpt(moment.isoformat())} is out of range: an instant from year {_FIRST_YEAR} to {_LAST_YEAR} is expected")])
+    return moment

@@ -322,7 +322,7 @@ class FactBuilder:
                 # durable_rules takes string lengths modulo 65,536: a long text could compare
                 # equal to a short literal. Its head plus a digest keeps every comparison a rule
                 # can make with a literal shorter than the head.
-                value = value[:_LONGEST_TEXT] + "#" + hashlib.sha256(value.encode()).hexdigest()
+                value = value[:_LONGEST_TEXT] + "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
             return value or None
         if isinstance(value, (list, dict)):
             return len(value) or None

@@ -252,5 +252,6 @@ def _counted(values) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def natural_order(text: str) -> tuple:
-    """`C-10` after `C-9`: numbers in ids compare as numbers."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+    """`C-10` after `C-9`: numbers in ids compare as numbers. Only ASCII digits: `str.isdigit`
+    also holds for `²`, which `int()` refuses."""
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"([0-9]+)", text)))

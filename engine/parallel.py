@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
 
+from check_compliance.engine.arithmetic import OUT_OF_RANGE
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program
 from check_compliance.engine.facts import FactBuilder
@@ -81,7 +82,7 @@ def _work(program: Program, runtime: type, contract: Contract, as_of: datetime, 
         facts = figures.observe(builder.complaint_facts(complaints[i] for i in range(start, end)))
         findings = [finding(outcome, fact, builder.context(compiled, fact, subject), lang, zone) for compiled, outcome, fact, subject in runtime(program).run(facts)]
         sender.send(("ok", findings, figures, builder.checked["complaints"]))
-    except CheckError as error:
+    except (CheckError, *OUT_OF_RANGE) as error:  # dates out of range: the caller names the source (engine.arithmetic)
         sender.send(("error", error))
     except BaseException as error:  # a worker must answer, never leave the caller waiting
         sender.send(("error", EngineError("worker", [Problem(type(error).__name__, str(error))])))

@@ -15,13 +15,18 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from check_compliance.obligations.clock import Pause
 from check_compliance.obligations.durations import Limit
 
-__all__ = ["MAX_IDLE_DAYS", "BusinessCalendar", "CalendarSpec", "HolidaySource"]
+__all__ = ["MAX_IDLE_DAYS", "BusinessCalendar", "CalendarSpec", "HolidaySource", "NoWorkingTime", "week_of_work"]
 
 UTC = timezone.utc
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_IDLE_DAYS = 3660  # ten years without a working minute means the calendar is broken, not slow
 _ONE_DAY = timedelta(days=1)
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class NoWorkingTime(ValueError):
+    """A calendar with no working time for `MAX_IDLE_DAYS` days: a deadline on it never comes."""
+
 
 # Minutes after the day's midnight; an end past 1440 crosses midnight.
 Window = tuple[int, int]
@@ -129,7 +134,9 @@ class CalendarSpec(BaseModel):
     @field_validator("hours")
     @classmethod
     def _hours(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        _weekly(value)
+        if not any(_weekly(value)):
+            # Found here, not when the first deadline on it is counted during a check.
+            raise ValueError('no working hours on any day: give at least one window, such as mon-fri: ["09:00-18:00"]')
         return value
 
     @model_validator(mode="after")
@@ -140,6 +147,13 @@ class CalendarSpec(BaseModel):
                 f"dates both in extra_holidays and extra_workdays: {', '.join(map(str, both))}"
             )
         return self
+
+
+def week_of_work(spec: CalendarSpec) -> tuple[int, int]:
+    """Working seconds and working days in an ordinary week of the calendar (before holidays)."""
+    week = _weekly(spec.hours)
+    seconds = sum((end - start) * 60 for day in week for start, end in day)
+    return min(seconds, 7 * 86400), sum(1 for day in week if day)
 
 
 class BusinessCalendar:
@@ -275,7 +289,7 @@ class BusinessCalendar:
                 pending = None
             idle = 0 if spans else idle + 1
             if idle > MAX_IDLE_DAYS:
-                raise ValueError(
+                raise NoWorkingTime(
                     f"calendar {self.name} has no working time "
                     f"in the {MAX_IDLE_DAYS} days before {day}"
                 )
@@ -300,7 +314,7 @@ class BusinessCalendar:
                 # max: a shift overlapping the next day's window keeps both days open until it ends
                 count, idle, close = count - 1, 0, max(close, spans[-1][1])
             elif (idle := idle + 1) > MAX_IDLE_DAYS:
-                raise ValueError(
+                raise NoWorkingTime(
                     f"calendar {self.name} has no working day "
                     f"in the {MAX_IDLE_DAYS} days before {day}"
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Optional
 
-from check_compliance.obligations.errors import Problem
+from check_compliance.obligations.errors import Problem, excerpt
 from check_compliance.obligations.records import Channel, Complaint, Evaluation, Records, Report
 
 _EVENTS = ("registered_at", "first_response_at", "resolved_at", "feedback_at", "archived_at")
@@ -54,14 +54,14 @@ class Consistency:
             return []
         first = self._first.setdefault(name, {})
         if record_id in first:
-            return [Problem(f"{name}[{index}].id", f"duplicate id {record_id!r} (first at {name}[{first[record_id]}])", line=line)]
+            return [Problem(f"{name}[{index}].id", f"duplicate id {excerpt(record_id)} (first at {name}[{first[record_id]}])", line=line)]
         first[record_id] = index
         return []
 
     def finish(self) -> list[Problem]:
         """The checks that need every record: a report may name an evaluation listed after it."""
         return [
-            Problem(f"reports[{i}].evaluation", f"names evaluation {name!r}, which does not exist")
+            Problem(f"reports[{i}].evaluation", f"names evaluation {excerpt(name)}, which does not exist")
             for i, name in self._references
             if name not in self._evaluations
         ]

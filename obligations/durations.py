@@ -7,13 +7,22 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from check_compliance.obligations.errors import excerpt
+
 Unit = Literal["s", "m", "h", "d", "bd"]
 
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _SHORT = re.compile(r"^\s*(\d+)\s*(bd|d|h|m|s)\s*$")
+_DIGITS = 12  # more digits are out of range whatever the unit; int() of thousands of digits is slow
 _ISO = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
 ALLOWED = "a duration such as 30m, 8h, 3d, 2bd or ISO 8601 PT8H / P3D"
+
+MAX_DAYS = 36525
+"""Longest limit, due period or evaluation period a terms or rule file may give: 100 years, in days
+(a `bd` limit counts at most this many working days). Longer is a typo, and would carry deadlines
+past the year 9999 that dates can hold."""
+RANGE = f"1s to 100 years ({MAX_DAYS}d, MAX_DAYS)"
 
 
 @dataclass(frozen=True, order=True)
@@ -48,20 +57,34 @@ class Limit:
 def parse_limit(text: object) -> Limit:
     """Parse a limit; raise ValueError naming what is allowed."""
     if isinstance(text, bool) or not isinstance(text, str):
-        raise ValueError(f"expected {ALLOWED}, got {text!r}")
+        raise ValueError(f"expected {ALLOWED}, got {excerpt(text)}")
     match = _SHORT.match(text)
     if match:
-        amount, unit = int(match.group(1)), match.group(2)
+        digits, unit = match.groups()
+        amount = int(digits) if len(digits) <= _DIGITS else MAX_DAYS * _SECONDS["d"] + 1
         if amount <= 0:
-            raise ValueError(f"a limit must be positive, got {text!r}")
+            raise ValueError(f"a limit must be positive, got {excerpt(text)}")
+        if amount * _SECONDS.get(unit, _SECONDS["d"]) > MAX_DAYS * _SECONDS["d"]:
+            raise ValueError(f"a limit must be {RANGE}, got {excerpt(text)}")
         return Limit(amount, unit)  # type: ignore[arg-type]
     match = _ISO.match(text.strip())
     if match and any(match.groups()):
+        if any(g and len(g) > _DIGITS for g in match.groups()):
+            raise ValueError(f"a limit must be {RANGE}, got {excerpt(text)}")
         days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
         total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+        if total > MAX_DAYS * _SECONDS["d"]:
+            raise ValueError(f"a limit must be {RANGE}, got {excerpt(text)}")
         if total > 0:
             return _normalise(total)
-    raise ValueError(f"expected {ALLOWED}, got {text!r}")
+    raise ValueError(f"expected {ALLOWED}, got {excerpt(text)}")
+
+
+def check_days(value: int) -> int:
+    """A whole number of days a terms or rule file gives (a due period): at most `MAX_DAYS`."""
+    if value > MAX_DAYS:
+        raise ValueError(f"expected at most {MAX_DAYS} days (100 years, MAX_DAYS), got {value}")
+    return value
 
 
 def _normalise(seconds: int) -> Limit:

@@ -9,6 +9,7 @@ Every error the library raises is one of these (anything else escaping it is a b
     ├── WaiverError            the waivers file: problems at file:line:col
     ├── MappingError           a mapping file (MAPPING.md): problems at file:line:col
     ├── BaselineError          the baseline file: problems at a JSON path
+    ├── OutputError            a report cannot be written, or would overwrite an input
     └── EngineError            the rule engine failed or lost a fact (a bug, never a finding)
 
 Each carries `source` (the file or input it is about) and `problems`, a list of `Problem`s with
@@ -30,7 +31,8 @@ class Problem:
     `path` is where in the data (`complaints[3].urgency`, `limits.first_response`, `rule
     first-response`); `file`, `line` and `column` where in a text (a YAML file's
     `rules/complaints.yaml:41:7`, a JSON Lines line, a JSON syntax error's line and column);
-    `suggestion` a name the input probably meant (`first_response` for `first_responce`).
+    `suggestion` a name the input probably meant (`first_response` for `first_responce`);
+    `record` the id of the record it is in, shown as an excerpt after the path.
     """
 
     path: str
@@ -39,6 +41,7 @@ class Problem:
     line: Optional[int] = None
     column: Optional[int] = None
     suggestion: Optional[str] = None
+    record: Optional[str] = None
 
     @property
     def where(self) -> str:
@@ -51,6 +54,8 @@ class Problem:
             place = f"line {self.line}" + (f" column {self.column}" if self.column is not None else "")
         if self.path:
             place = f"{place}: {self.path}" if place else self.path
+        if self.record is not None:
+            place += f" (id {excerpt(self.record)})"
         return place
 
     def __str__(self) -> str:
@@ -61,7 +66,13 @@ class Problem:
     def within(self, *, line: Optional[int] = None, prefix: str = "") -> Problem:
         """The same problem placed on a line (JSON Lines) or under a path prefix."""
         path = f"{prefix}{self.path}" if prefix else self.path
-        return Problem(path, self.message, self.file, self.line if line is None else line, self.column, self.suggestion)
+        return Problem(path, self.message, self.file, self.line if line is None else line, self.column, self.suggestion, self.record)
+
+    def of_record(self, record: object) -> Problem:
+        """The same problem naming the id of the record it is in (when the record has a text id)."""
+        if not isinstance(record, str) or self.record is not None:
+            return self
+        return Problem(self.path, self.message, self.file, self.line, self.column, self.suggestion, record)
 
 
 class Unknown(ValueError):
@@ -81,6 +92,10 @@ class CheckError(Exception):
         self.source = source
         self.problems = sorted(problems, key=_order)
         super().__init__(self.render())
+
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its fields, not its message: a worker process hands its errors back pickled.
+        return type(self), (self.source, self.problems)
 
     def render(self) -> str:
         head = f"{self.source}: {len(self.problems)} {self.kind}" + ("s" if len(self.problems) != 1 else "")
@@ -117,6 +132,12 @@ class BaselineError(CheckError):
     kind = "baseline error"
 
 
+class OutputError(CheckError):
+    """A report cannot be written (full disk, no permission), or its file is an input or a directory."""
+
+    kind = "output error"
+
+
 class EngineError(CheckError):
     kind = "engine error"
 
@@ -144,8 +165,9 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 
 
 def _natural(text: str) -> tuple:
-    # `complaints[10]` after `complaints[9]`.
-    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in re.split(r"(\d+)", text))
+    # `complaints[10]` after `complaints[9]`; compared as digit strings by length, never int():
+    # a key of 5,000 digits (or a lone "²") would make int() raise.
+    return tuple((1, len(p.lstrip("0")), p.lstrip("0")) if p.isdigit() else (0, 0, p) for p in re.split(r"(\d+)", text))
 
 
 def _order(problem: Problem) -> tuple:

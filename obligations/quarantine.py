@@ -54,17 +54,18 @@ class Quarantined:
     rows: int  # how many source rows it was folded from
     issues: tuple[Issue, ...]
     values: dict[str, Any] = field(default_factory=dict)  # the fields as folded, for the person fixing the export
+    path: Optional[str] = None  # a records file's complaint: its JSON path (`complaints[3]`); `row` is its JSON Lines line, or 0
 
     @property
     def kinds(self) -> list[Kind]:
         return sorted({i.kind for i in self.issues}, key=KINDS.index)
 
     def document(self) -> dict[str, Any]:
+        where: dict[str, Any] = {"row": self.row, "rows": self.rows} if self.path is None else {"path": self.path, **({"line": self.row} if self.row else {})}
         return {
             "id": self.id,
             "file": self.file,
-            "row": self.row,
-            "rows": self.rows,
+            **where,
             "problems": [{"kind": i.kind, "path": i.path, "message": i.message} for i in self.issues],
             "complaint": self.values,
         }
@@ -80,12 +81,15 @@ def counts_by_kind(items: Iterable[Quarantined]) -> dict[str, int]:
 
 def write_quarantine(path: Path, items: Sequence[Quarantined], source: str) -> None:
     """The quarantine file: JSON Lines (`.jsonl`, one complaint a line) or one JSON document."""
-    if path.suffix == ".jsonl":
-        text = b"".join(orjson.dumps(item.document()) + b"\n" for item in items)
-    else:
-        document = {"version": QUARANTINE_VERSION, "source": source, "quarantined": len(items), "by_kind": counts_by_kind(items),
-                    "complaints": [item.document() for item in items]}
-        text = orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    try:
+        if path.suffix == ".jsonl":
+            text = b"".join(orjson.dumps(item.document(), default=str) + b"\n" for item in items)
+        else:
+            document = {"version": QUARANTINE_VERSION, "source": source, "quarantined": len(items), "by_kind": counts_by_kind(items),
+                        "complaints": [item.document() for item in items]}
+            text = orjson.dumps(document, default=str, option=orjson.OPT_INDENT_2) + b"\n"
+    except orjson.JSONEncodeError as error:  # a library caller's own values; records text always encodes
+        raise CheckError(str(path), [Problem("", f"cannot write the quarantine: {error}")]) from error
     try:
         path.write_bytes(text)
     except OSError as error:
@@ -113,6 +117,9 @@ def place(item: Quarantined) -> str:
     """Where a complaint stands in its export: `file row 12 (id "INC01")`."""
     from check_compliance.obligations.errors import excerpt
 
-    rows = f"row {item.row}" if item.rows == 1 else f"row {item.row} (+{item.rows - 1} more)"
+    if item.path is not None:
+        rows = f"line {item.row}: {item.path}" if item.row else item.path
+    else:
+        rows = f"row {item.row}" if item.rows == 1 else f"row {item.row} (+{item.rows - 1} more)"
     named = f" id {excerpt(item.id)}" if item.id is not None else ""
     return f"{item.file} {rows}{named}"

@@ -6,7 +6,9 @@ from datetime import date, datetime, timezone, tzinfo
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo
+
+from check_compliance.obligations.limits import FIRST_YEAR, LAST_YEAR
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -18,11 +20,20 @@ Party = Literal["A", "B"]
 def _iso_text(value: object) -> object:
     # pydantic would take 1700000000 as a datetime; the format says ISO 8601 text only.
     if value is not None and not isinstance(value, (str, datetime, date)):
-        raise ValueError(f"expected an ISO 8601 string, got {value!r}")
+        raise ValueError("expected an ISO 8601 string")
+    return value
+
+
+def _in_years(value: date) -> date:
+    # Deadlines are computed from these (up to a century on); year 1 or 9999 is a placeholder or an
+    # attack, and would overflow the arithmetic.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}, the years records may name")
     return value
 
 
 def _in_contract_zone(value: datetime, info: ValidationInfo) -> datetime:
+    _in_years(value)
     if value.tzinfo is None:
         zone = (info.context or {}).get("zone") or ZoneInfo(DEFAULT_TIMEZONE)
         value = value.replace(tzinfo=zone)
@@ -40,7 +51,19 @@ def _null_is_empty_map(value: object) -> object:
 
 
 Instant = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_in_contract_zone)]
-Day = Annotated[date, BeforeValidator(_iso_text)]
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_in_years)]
+_WALL_TIME = TypeAdapter(Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_in_years)])
+
+
+def parse_instant(text: str) -> datetime:
+    """An instant as records write them (`--as-of` too), on every Python alike: pydantic's ISO 8601
+    parser, not `datetime.fromisoformat` (3.10's refuses `.5`, 9-digit fractions). Without an offset
+    it is returned naive, for the contract's zone; `ValueError` says what is wrong."""
+    try:
+        return _WALL_TIME.validate_python(text)
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ValueError(message) from None
 
 
 class _Record(BaseModel):

@@ -13,9 +13,10 @@ import string
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from check_compliance.obligations.conditions import Condition
+from check_compliance.obligations.durations import check_days
 from check_compliance.obligations.errors import Problem, RulebookError, Unknown
 from check_compliance.obligations.validation import yaml_problems
 from check_compliance.obligations.yamlsrc import YamlSyntaxError, closest, read_yaml
@@ -129,7 +130,7 @@ class EveryPeriodRule(_Rule):
     subject: Literal["period"]
     record: Literal["evaluations", "reports"]
     delivered: str
-    due_days: Union[int, TermRef]
+    due_days: Union[Annotated[int, Field(ge=0), AfterValidator(check_days)], TermRef]
     message: dict[Literal["late", "overdue", "at_risk"], Text]
 
 
@@ -180,6 +181,9 @@ def rule_files(directory: str | Path | None = None) -> list[Path]:
     if not directory.is_dir():
         raise RulebookError(str(directory), [Problem("", "not a directory of rule files", file=str(directory))])
     files = sorted(p for p in directory.glob("*.yaml") if p.name not in NOT_RULE_FILES)
+    not_files = [Problem("", "is not a file: every *.yaml in a rules directory is read as a rule file; rename it or move it out", file=str(p)) for p in files if not p.is_file()]
+    if not_files:
+        raise RulebookError(str(directory), not_files)
     if not files:
         raise RulebookError(str(directory), [Problem("", "holds no rule files (*.yaml)", file=str(directory))])
     return files

@@ -8,34 +8,38 @@ never yields a report.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
-import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from check_compliance.obligations.consistency import Consistency
-from check_compliance.obligations.errors import InputError, Problem
-from check_compliance.obligations.loading import checked_record, error_problem
+from check_compliance.obligations.errors import Problem, excerpt
+from check_compliance.obligations.jsontext import BadJson, parse_json
+from check_compliance.obligations.limits import MAX_DEPTH
+from check_compliance.obligations.loading import Problems, checked_record, error_problem, quarantined
+from check_compliance.obligations.quarantine import Quarantined
 from check_compliance.obligations.records import DEFAULT_TIMEZONE, RECORD_LISTS, Channel, Complaint, Contract, Disclosure, Evaluation, Instant, Records, Report
 
 # A line's `type` → the list of the export it belongs to.
 LISTS: dict[str, str] = {name[:-1]: name for name in RECORD_LISTS}
-MAX_LISTED = 1000  # problems listed in full; past that, counted
 _INSTANT = TypeAdapter(Instant)
 
 
 class RecordStream:
     """Records from JSON Lines; iterate `complaints` once, then read the held lists and `finish()`."""
 
-    def __init__(self, lines: Iterable[bytes | str], source: str = "<records>", progress: Optional[Callable[[int], None]] = None) -> None:
+    def __init__(self, lines: Iterable[Any], source: str = "<records>", progress: Optional[Callable[[int], None]] = None,
+                 quarantine: Optional[list[Quarantined]] = None, numbered: bool = False) -> None:
         self.source = source
-        self._lines = enumerate(lines, start=1)
+        # `numbered`: the lines come as (number, line) pairs, blank ones left out (sources.py)
+        self._lines: Iterator[tuple[int, bytes | str]] = iter(lines) if numbered else enumerate(lines, start=1)
         self._progress = progress
-        self.problems: list[Problem] = []
+        self._quarantine = quarantine  # invalid complaints go here instead of into the problems
+        self._depth = MAX_DEPTH.value
+        self.problems = Problems()
         self.contract: Optional[Contract] = None
         self.as_of: Optional[datetime] = None
         self.channels: list[Channel] = []
@@ -57,7 +61,7 @@ class RecordStream:
                 break
         if self.contract is None:
             if self._contract_line is None:
-                self.problems.append(Problem("(stream)", 'no record with "type": "contract"'))
+                self.problems.add(Problem("(stream)", 'no record with "type": "contract"'))
             for _ in self.complaints:
                 pass
             self.finish()
@@ -95,12 +99,8 @@ class RecordStream:
 
     def finish(self) -> None:
         """Raise every problem met, if any (call once the complaints have been read)."""
-        self.problems += self._consistency.finish()
-        if self.problems:
-            shown = self.problems[:MAX_LISTED]
-            if len(self.problems) > MAX_LISTED:
-                shown.append(Problem("(stream)", f"... and {len(self.problems) - MAX_LISTED} more problems"))
-            raise InputError(self.source, shown)
+        self.problems.extend(self._consistency.finish())
+        self.problems.raise_any(self.source)
 
     # reading
 
@@ -110,17 +110,22 @@ class RecordStream:
         if not line.strip():
             return None
         try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            self.problems.append(_bad_json(number, line))
+            record = parse_json(line, number, self._depth)
+        except BadJson as error:
+            self.problems.add(error.problem)
             return None
         if not isinstance(record, dict):
-            self.problems.append(Problem("", f"expected a JSON object, got {_kind(record)}", line=number))
+            self.problems.add(Problem("", f"expected a JSON object, got {_kind(record)}", line=number))
             return None
         return record
 
     def _take(self, number: int, record: dict, hold: bool) -> Optional[str]:
         kind = record.pop("type", None)
+        if not isinstance(kind, str):  # absent, or a list, number, ...: no type at all
+            allowed = ", ".join(["contract", *LISTS])
+            got = "no type" if kind is None else _kind(kind)
+            self.problems.add(Problem("type", f"expected one of {allowed}, got {got}", line=number).of_record(record.get("id")))
+            return None
         if kind == "contract":
             self._contract(number, record)
         elif kind == "complaint":
@@ -132,12 +137,12 @@ class RecordStream:
                 getattr(self, LISTS[kind]).append(item)
         else:
             allowed = ", ".join(["contract", *LISTS])
-            self.problems.append(Problem("type", f"expected one of {allowed}, got {kind!r}", line=number))
+            self.problems.add(Problem("type", f"expected one of {allowed}, got {excerpt(kind)}", line=number).of_record(record.get("id")))
         return kind
 
     def _contract(self, number: int, record: dict) -> None:
         if self._contract_line is not None:
-            self.problems.append(Problem("", f"a second contract record (the first is on line {self._contract_line})", line=number))
+            self.problems.add(Problem("", f"a second contract record (the first is on line {self._contract_line})", line=number))
             return
         self._contract_line = number
         as_of = record.pop("as_of", None)
@@ -146,35 +151,29 @@ class RecordStream:
             self._zone = self.contract.zone
             self._consistency = Consistency(self._zone)
         except ValidationError as error:
-            self.problems += [_at_line(number, error_problem(e, ("contract",))) for e in error.errors()]
+            self.problems.extend(_at_line(number, error_problem(e, ("contract",))) for e in error.errors())
         if as_of is not None:
             try:
                 self.as_of = _INSTANT.validate_python(as_of, context={"zone": self._zone})
             except ValidationError as error:
-                self.problems += [_at_line(number, error_problem(e, ("as_of",))) for e in error.errors()]
+                self.problems.extend(_at_line(number, error_problem(e, ("as_of",))) for e in error.errors())
 
     def _validate(self, number: int, kind: str, record: dict[str, Any]) -> Optional[BaseModel]:
         name = LISTS[kind]
         index = self._count[name]
         self._count[name] += 1
         item, problems = checked_record(name, index, record, self._zone, self._consistency, number)
-        self.problems += problems
-        return item
+        if not problems:
+            return item
+        if self._quarantine is not None and name == "complaints":
+            self._quarantine.append(quarantined(self.source, index, record, problems, number))
+        else:
+            self.problems.extend(problems)
+        return None
 
 
 def _kind(value: object) -> str:
-    return {type(None): "null", list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
-
-
-def _bad_json(number: int, line: bytes | str) -> Problem:
-    # orjson is fast; the standard library says where the error is.
-    try:
-        json.loads(line)
-    except json.JSONDecodeError as error:
-        return Problem("", f"not valid JSON: {error.msg}", line=number, column=error.colno)
-    except UnicodeDecodeError as error:
-        return Problem("", f"not UTF-8 text ({error.reason} at byte {error.start})", line=number)
-    return Problem("", "not valid JSON", line=number)
+    return {type(None): "null", list: "an array", dict: "an object", str: "a string", bool: "a boolean"}.get(type(value), "a number")
 
 
 def _at_line(number: int, problem: Problem) -> Problem:

@@ -6,11 +6,11 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
-from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec
+from check_compliance.obligations.calendar import BusinessCalendar, CalendarSpec, week_of_work
 from check_compliance.obligations.clock import Clock, WallClock
-from check_compliance.obligations.durations import Limit, parse_limit
+from check_compliance.obligations.durations import MAX_DAYS, Limit, check_days, parse_limit
 from check_compliance.obligations.errors import Problem, TermsError
 from check_compliance.obligations.validation import yaml_problems
 from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, read_yaml
@@ -59,15 +59,15 @@ class ChannelTerms(_Terms):
 
 
 class EvaluationTerms(_Terms):
-    period: Union[Literal["month", "quarter"], Annotated[int, Field(ge=1, strict=True)]] = "month"
-    due_days: int = Field(ge=0, strict=True)
+    period: Union[Literal["month", "quarter"], Annotated[int, Field(ge=1, strict=True), AfterValidator(check_days)]] = "month"
+    due_days: Annotated[int, Field(ge=0, strict=True), AfterValidator(check_days)]
     covers: list[str]
 
     @field_validator("period", mode="before")
     @classmethod
     def _days(cls, value: object) -> object:
         # `30d` reads as 30 days, like every other duration in the file.
-        if isinstance(value, str) and value.endswith("d") and value[:-1].isdigit():
+        if isinstance(value, str) and value.endswith("d") and value[:-1].isascii() and value[:-1].isdigit():
             return int(value[:-1])
         if isinstance(value, str) and value not in ("month", "quarter"):
             raise ValueError(f"expected month, quarter or a number of days (30d), got {value!r}")
@@ -75,7 +75,7 @@ class EvaluationTerms(_Terms):
 
 
 class ReportTerms(_Terms):
-    due_days: int = Field(ge=0, strict=True)
+    due_days: Annotated[int, Field(ge=0, strict=True), AfterValidator(check_days)]
     sections: list[str]
 
 
@@ -144,9 +144,38 @@ def _validate(source: YamlSource, data: Any) -> Terms:
             problems.append(source.problem(("clocks", limit), f"unknown limit {limit!r}; limits: {', '.join(sorted(terms.limits))}", key=True, suggestion=closest(limit, terms.limits)))
         if calendar not in terms.calendars:
             problems.append(source.problem(("clocks", limit), f"unknown calendar {calendar!r}; calendars: {', '.join(sorted(terms.calendars)) or 'none defined'}", suggestion=closest(calendar, terms.calendars)))
+    problems += _calendar_span_problems(source, terms)
     if problems:
         raise TermsError(source.name, problems)
     return terms
+
+
+def _calendar_span_problems(source: YamlSource, terms: Terms) -> list[Problem]:
+    """Limits on a business calendar so sparse that the deadline would lie more than 100 years
+    (MAX_DAYS) of calendar time after its start: refused here, not found slowly during a check."""
+    problems = []
+    for name, calendar in terms.clocks.items():
+        spec = terms.calendars.get(calendar)
+        if spec is None or name not in terms.limits:
+            continue
+        seconds, days = week_of_work(spec)
+        for limit in _limits_of(terms.limits[name]):
+            weeks = limit.amount / days if limit.is_days else limit.seconds / seconds
+            week = f"{days} working day{'s' if days != 1 else ''}" if limit.is_days else f"{seconds / 3600:g} h of working time"
+            if weeks * 7 > MAX_DAYS:
+                problems.append(source.problem(("limits", name), f"limit {limit} on calendar {calendar!r} (its week holds {week})"
+                                                                 f" ends about {weeks * 7 / 365.25:,.0f} years after it starts: at most 100 years (MAX_DAYS)"))
+    return problems
+
+
+def _limits_of(spec: object) -> list[Limit]:
+    # One limit, or a table of them (by urgency, or keyed by a field): its fields' limits.
+    if isinstance(spec, Limit):
+        return [spec]
+    found: list[Limit] = []
+    for value in vars(spec).values():
+        found += [v for v in (value.values() if isinstance(value, dict) else [value]) if isinstance(v, Limit)]
+    return found
 
 
 def _merge(base: Any, override: Any) -> Any:

@@ -13,9 +13,12 @@ The file's keys are a public interface:
 - `rule`, `subject`, `reason`, `approved_by` and `expires` are required (`clause` or `breach` may
   stand for `rule`); `reason` and `approved_by` must not be blank. Unknown keys are errors.
 - `clause` is a quoted string ("1.2"): unquoted, YAML reads 1.10 as the number 1.1.
-- `subject` patterns are case-sensitive (`*`, `?`, `[...]`); a period's id is `start/end`.
+- `subject` patterns are case-sensitive (`*`, `?`, `[...]`); a period's id is `start/end`. A
+  subject has at most `MAX_SUBJECT_CHARS` characters and `MAX_SUBJECT_SETS` sets.
 - A waiver is active through its `expires` day in the contract's zone, expired from the next day.
 - An empty file, or `waivers:` with no entries, waives nothing.
+- A key given twice (a second `subject: "*"` would widen the waiver), anchors and aliases are
+  refused, as in every YAML file (`yamlsrc`).
 - Errors are `WaiverError`s listing every problem at `file:line:col`. Whether a `rule` exists is
   checked by `check_waivers_against` once the rulebook is loaded, not here.
 """
@@ -34,9 +37,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from check_compliance.obligations.errors import Problem, WaiverError
 from check_compliance.obligations.rulebook import SubjectType
 from check_compliance.obligations.validation import yaml_problems
-from check_compliance.obligations.yamlsrc import YamlSyntaxError, closest, parse_yaml
+from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, parse_yaml, read_yaml
 
 TARGETS = ("rule", "clause", "breach")
+
+MAX_SUBJECT_CHARS = 256
+"""Longest `subject` (an id or a pattern). Fixed: fnmatch's translation of a pattern takes time
+growing with its length times its `[` sets, so a long hostile pattern could stall the check."""
+MAX_SUBJECT_SETS = 10
+"""Most `[...]` sets (counted as `[` characters) in one `subject` pattern. Fixed, as above."""
 
 
 def _day(value: object) -> date:
@@ -70,6 +79,15 @@ def _not_blank(value: str) -> str:
 Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
 
 
+def _pattern(value: str) -> str:
+    if len(value) > MAX_SUBJECT_CHARS:
+        raise ValueError(f"expected an id or pattern of at most {MAX_SUBJECT_CHARS} characters (MAX_SUBJECT_CHARS), got {len(value):,}")
+    sets = value.count("[")
+    if sets > MAX_SUBJECT_SETS:
+        raise ValueError(f"expected at most {MAX_SUBJECT_SETS} character sets [...] in a pattern (MAX_SUBJECT_SETS), got {sets}")
+    return value
+
+
 class Waiver(BaseModel):
     """One entry of the waivers file: which findings it accepts, why, by whom, until when."""
 
@@ -77,7 +95,7 @@ class Waiver(BaseModel):
     rule: Optional[Text] = None
     clause: Annotated[Optional[str], BeforeValidator(_clause)] = None
     breach: Optional[Annotated[int, Field(strict=True, ge=1, le=6)]] = None
-    subject: Text
+    subject: Annotated[Text, AfterValidator(_pattern)]
     subject_type: Optional[SubjectType] = None
     reason: Text
     approved_by: Text
@@ -124,17 +142,23 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     """Read the waivers file at `path`, in file order (a waiver's number is its position, from 1)."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise WaiverError(name, [Problem("", f"cannot read: {getattr(error, 'strerror', None) or error}", file=name)]) from None
-    return parse_waivers(text, name)
+        source = read_yaml(path, name)
+    except YamlSyntaxError as error:
+        raise WaiverError(name, [error.problem()]) from None
+    return _waivers(source)
 
 
 def parse_waivers(text: str, name: str = "<waivers>") -> list[Waiver]:
+    """The waivers of a waivers file's text (see `load_waivers`)."""
     try:
         source = parse_yaml(text, name)
     except YamlSyntaxError as error:
         raise WaiverError(name, [error.problem()]) from None
+    return _waivers(source)
+
+
+def _waivers(source: YamlSource) -> list[Waiver]:
+    name = source.name
     data = {} if source.data is None else source.data
     if not isinstance(data, dict):
         raise WaiverError(name, [source.problem((), "expected a mapping with a `waivers` list")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.findings import Finding, Report, WaiverStatus
 from check_compliance.engine.reporters.wording import gate_note, not_checked_text, quarantine_text, waiver_target
 
@@ -52,9 +53,10 @@ def _file(source: str) -> str | None:
 
 
 # GitHub's runner decodes exactly these (actions/toolkit, command.ts); `%` first, or it would
-# re-escape the escapes.
+# re-escape the escapes. Line breaks and other acting characters are shown (escaping.py) before,
+# so an annotation is always one line and never carries a terminal escape.
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return shown(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 
+from check_compliance.engine.escaping import json_text, without_surrogates
 from check_compliance.engine.findings import Report
 from check_compliance.engine.reporters.jsonl import finding_document
 
@@ -18,5 +19,10 @@ def render(report: Report) -> str:
         if document["summary"][key] is None:
             del document["summary"][key]
     document["findings"] = [finding_document(f) for f in report.findings]
-    # orjson writes what json.dumps(indent=2, ensure_ascii=False) writes, several times faster.
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+    # orjson writes what json.dumps(indent=2, ensure_ascii=False) writes, several times faster;
+    # it refuses lone surrogates, so only a document holding one pays for a second pass.
+    try:
+        encoded = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        encoded = orjson.dumps(without_surrogates(document), option=orjson.OPT_INDENT_2)
+    return json_text(encoded.decode()) + "\n"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from check_compliance.engine.escaping import json_text
 from check_compliance.engine.findings import Finding, Report
 
 
 def render(report: Report) -> str:
-    return "".join(json.dumps(finding_document(f), ensure_ascii=False, separators=(",", ":")) + "\n" for f in report.findings)
+    return json_text("".join(json.dumps(finding_document(f), ensure_ascii=False, separators=(",", ":")) + "\n" for f in report.findings))
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+from check_compliance.engine.escaping import shown, xml_text, xml_value
 from check_compliance.engine.findings import Finding, Report, RuleInfo
 from check_compliance.engine.reporters.wording import breach_title, evidence_lines, gate_note, not_checked_text, quarantine_text
 
@@ -16,10 +16,6 @@ from check_compliance.engine.reporters.wording import breach_title, evidence_lin
 #   reason, so it stays visible and never counts as a failure;
 # - each rule with no failure in a suite adds one passing case, so dashboards count what was met.
 # Test names never follow --lang: CI keys test history on classname + name. Messages do.
-
-# XML 1.0 forbids these characters even escaped; record ids and messages come from user data.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 def render(report: Report) -> str:
     root = ET.Element("testsuites", name="check-compliance")
@@ -37,7 +33,7 @@ def render(report: Report) -> str:
     root.set("errors", "0")  # a checker fault exits 2 with no report: never a JUnit error
     root.set("time", "0")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_text(ET.tostring(root, encoding="unicode")) + "\n"
 
 
 def _breaches(report: Report) -> list[int]:
@@ -52,7 +48,7 @@ def _suite(report: Report, breach: int) -> ET.Element:
     # An obligation the export cannot show is neither failed nor passed: skipped, with the reason.
     for item in report.not_checked or ():
         if item.breach == breach:
-            case = ET.Element("testcase", classname=item.rule, name=_safe(f"{item.rule} (clause {item.clause}) not checked"), time="0")
+            case = ET.Element("testcase", classname=_safe(item.rule), name=_safe(f"{item.rule} (clause {item.clause}) not checked"), time="0")
             ET.SubElement(case, "skipped", type="not_tracked", message=_safe(not_checked_text(item)))
             cases.append(case)
     failures = sum(1 for case in cases if case.find("failure") is not None)
@@ -93,8 +89,9 @@ def _fails(finding: Finding) -> bool:
 
 def _finding_case(report: Report, finding: Finding) -> ET.Element:
     subject = finding.subject
-    case = ET.Element("testcase", classname=finding.rule, name=_safe(f"{subject.type} {subject.id} {finding.outcome}"), time="0")
-    body = _safe("\n".join([finding.message, *evidence_lines(finding)]))
+    case = ET.Element("testcase", classname=_safe(finding.rule), name=_safe(f"{subject.type} {subject.id} {finding.outcome}"), time="0")
+    # The body's lines are its structure: a line break inside a field is shown, not made.
+    body = xml_value("\n".join(shown(line) for line in [finding.message, *evidence_lines(finding)]))
     note = gate_note(finding)
     if _fails(finding):
         ET.SubElement(case, "failure", type=finding.outcome, message=_safe(finding.message)).text = body
@@ -107,8 +104,9 @@ def _finding_case(report: Report, finding: Finding) -> ET.Element:
 
 
 def _rule_case(rule: RuleInfo) -> ET.Element:
-    return ET.Element("testcase", classname=rule.id, name=_safe(f"{rule.title_en} (clause {rule.clause})"), time="0")
+    return ET.Element("testcase", classname=_safe(rule.id), name=_safe(f"{rule.title_en} (clause {rule.clause})"), time="0")
 
 
 def _safe(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """An attribute's value: exact where XML can carry it (line breaks become `&#10;`)."""
+    return xml_value(text)

@@ -7,6 +7,7 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
+from check_compliance.engine.escaping import json_text, without_surrogates
 from check_compliance.engine.findings import Finding, Report, RuleInfo
 from check_compliance.engine.reporters.wording import (
     CLAUSE_TEXTS,
@@ -38,7 +39,7 @@ def render(report: Report) -> str:
         },
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _rules(report: Report) -> list[RuleInfo]:
@@ -113,7 +114,8 @@ def _result(finding: Finding, rule_index: int, uri: str) -> dict[str, Any]:
 
 def _uri(source: str) -> str:
     """The records path as a relative URI reference; `:` is escaped so no path reads as a scheme."""
-    return quote(source.replace("\\", "/"), safe="/-._~")
+    # A file name that is not UTF-8 (surrogate-escaped bytes) is shown with U+FFFD in their place.
+    return quote(without_surrogates(source).replace("\\", "/"), safe="/-._~")
 
 
 def _version() -> str:

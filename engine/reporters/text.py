@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.findings import Finding, Report
 from check_compliance.engine.reporters.wording import quarantine_text, waiver_target
 from check_compliance.obligations.durations import describe_seconds
@@ -77,7 +78,7 @@ def render(report: Report) -> str:
         "",
     ]
     if not report.findings:
-        return "\n".join(lines + [words["none"]] + _gate_sections(report, words) + _period_lines(report, words)) + "\n"
+        return _joined(lines + [words["none"]] + _gate_sections(report, words) + _period_lines(report, words))
     lines.append(words["totals"].format(errors=summary.errors, warnings=summary.warnings))
     if summary.waived or summary.known is not None:
         lines.append(words["gate"].format(waived=summary.waived, known=summary.known or 0, new=summary.new or 0))
@@ -98,7 +99,13 @@ def render(report: Report) -> str:
                 mark = "-"  # it cannot fail the gate: say so in the margin, not only at the end
             tag = words["tag"].format(rule=f.rule, outcome=outcome, breach=f.breach, party=f.party)
             lines.append(f"  {mark} {tag} {f.message}{note}")
-    return "\n".join(lines + _gate_sections(report, words) + _period_lines(report, words)) + "\n"
+    return _joined(lines + _gate_sections(report, words) + _period_lines(report, words))
+
+
+def _joined(lines: list[str]) -> str:
+    # Each item is one line of the report: any line break, ANSI escape or bidi override inside
+    # it came from the records and is shown, never obeyed (escaping.py).
+    return "".join(shown(line) + "\n" for line in lines)
 
 
 def _coverage_lines(report: Report, words: dict[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ from check_compliance.obligations.waivers import Waiver
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample-month.json"
 C0102 = "first-response:complaint:C-0102"
+HEAD = '"contract": "HT-2026-001", "rulebook": {"sha256": "' + "0" * 64 + '"}'
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,11 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "baseline.json"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _document(report: Report, *entries: dict) -> str:
+    """A hand-made baseline of `report`'s contract and rulebook holding `entries`."""
+    return json.dumps({"contract": report.contract, "rulebook": {"sha256": report.rulebook.sha256}, "findings": list(entries)})
 
 
 def _marks(report: Report) -> dict[str, str]:
@@ -82,15 +88,15 @@ def test_fingerprints_ignore_message_text_and_timing(report: Report) -> None:
     assert all(f.message != before[f.fingerprint].message for f in known)
 
 
-def test_stored_fingerprint_is_not_trusted() -> None:
+def test_stored_fingerprint_is_not_trusted(report: Report) -> None:
     entry = {"rule": "first-response", "subject": {"type": "complaint", "id": "C-0999"}, "fingerprint": C0102}
-    baseline = parse_baseline(json.dumps({"findings": [entry]}))
+    baseline = parse_baseline(_document(report, entry))
     assert baseline.fingerprints == {"first-response:complaint:C-0999"}
 
 
 def test_a_warning_in_the_baseline_does_not_cover_a_breach(report: Report) -> None:
     entry = {"rule": "first-response", "subject": {"type": "complaint", "id": "C-0102"}, "severity": "warning"}
-    marked = apply_baseline(report, parse_baseline(json.dumps({"findings": [entry]})))
+    marked = apply_baseline(report, parse_baseline(_document(report, entry)))
     assert _marks(marked)[C0102] == "new"
 
 
@@ -98,8 +104,9 @@ def test_baseline_document_is_small_sorted_and_byte_deterministic(report: Report
     text = baseline_document(report)
     assert text == baseline_document(report.with_findings(list(reversed(report.findings))))
     document = json.loads(text)
-    assert list(document) == ["version", "contract", "as_of", "findings"]
-    assert (document["version"], document["contract"], document["as_of"]) == (1, "HT-2026-001", "2026-11-20T00:00:00+08:00")
+    assert list(document) == ["version", "contract", "rulebook", "as_of", "findings"]
+    assert (document["version"], document["contract"], document["as_of"]) == (2, "HT-2026-001", "2026-11-20T00:00:00+08:00")
+    assert document["rulebook"] == {"id": "shipped", "sha256": report.rulebook.sha256}
     assert document["findings"][0] == {
         "rule": "channels-open",
         "subject": {"type": "channel_kind", "id": "website"},
@@ -121,11 +128,11 @@ def test_waived_findings_go_into_a_written_baseline(report: Report) -> None:
     [
         ('{"findings": [\n  {"rule": }\n]}', "line 2 column 12", "not valid JSON"),
         ("[]", "(top)", "expected a JSON object with a `findings` list"),
-        ('{"version": 1}', "findings", "required field is missing"),
-        ('{"findings": {}}', "findings", "valid list"),
-        ('{"findings": [{"subject": {"type": "complaint", "id": "C-1"}}]}', "findings[0].rule", "required field is missing"),
-        ('{"findings": [{"rule": "feedback", "subject": {"type": "complaint"}}]}', "findings[0].subject.id", "required field is missing"),
-        ('{"findings": [{"rule": "feedback", "subject": {"type": "complaint", "id": 7}}]}', "findings[0].subject.id", "got 7"),
+        ('{"version": 1, ' + HEAD + '}', "findings", "required field is missing"),
+        ('{"findings": {}, ' + HEAD + '}', "findings", "valid list"),
+        ('{"findings": [{"subject": {"type": "complaint", "id": "C-1"}}], ' + HEAD + '}', "findings[0].rule", "required field is missing"),
+        ('{"findings": [{"rule": "feedback", "subject": {"type": "complaint"}}], ' + HEAD + '}', "findings[0].subject.id", "required field is missing"),
+        ('{"findings": [{"rule": "feedback", "subject": {"type": "complaint", "id": 7}}], ' + HEAD + '}', "findings[0].subject.id", "got 7"),
     ],
 )
 def test_bad_baseline_names_file_and_json_path(tmp_path: Path, text: str, where: str, words: str) -> None:
