@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 from typing import Optional
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.evaluation import charts
 from check_compliance.engine.evaluation.draft import Evaluation, IndicatorResult
 from check_compliance.engine.reporters.html import WORDS, _document, _figure, _findings_table, num
@@ -138,3 +139,8 @@ def html(ev: Evaluation) -> str:
 
 
 __all__ = ["html", "markdown", "value_text"]
+
+
+def escape(text: str) -> str:
+    """Text from the records for the page: acting characters made visible (engine.escaping), then HTML-escaped."""
+    return _escape(shown(str(text)))

@@ -8,10 +8,11 @@ report (`summary.errors`, `periods[9].satisfaction_mean`), so a test can hold th
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
+from html import escape as _escape
 from importlib import resources
 from typing import Any, Optional
 
+from check_compliance.engine.escaping import shown
 from check_compliance.engine.findings import DateRange, Finding, Report
 from check_compliance.engine.reporters.wording import BREACH_TITLES, CLAUSE_TEXTS, gate_note, quarantine_text, subject_path
 from check_compliance.obligations.durations import describe_seconds
@@ -281,3 +282,8 @@ def _period_table(report: Report, w: dict[str, str]) -> str:
 
 def _pct(value: Optional[float]) -> Optional[str]:
     return None if value is None else f"{value * 100:.2f}%"
+
+
+def escape(text: str) -> str:
+    """Text from the records for the page: acting characters made visible (engine.escaping), then HTML-escaped."""
+    return _escape(shown(str(text)))
