@@ -13,11 +13,11 @@ from typing import Any, NoReturn, Optional
 
 import click
 
-from check_compliance import Checker, CheckError, EngineError, Gate, Problem, load_export, load_rulebook, load_terms, open_records
+from check_compliance import Checker, CheckError, EngineError, Gate, Problem, Records, load_export, load_rulebook, load_terms, open_records
 from check_compliance.engine.baseline import baseline_document
 from check_compliance.engine.coverage import refuse_unknown, with_quarantine
 from check_compliance.engine.escaping import shown
-from check_compliance.engine.reporters import RENDERERS
+from check_compliance.engine.reporters import RENDERERS, WITH_RECORDS, render
 from check_compliance.engine.runtime import cyclic_gc_paused
 from check_compliance.engine.versions import version_text
 from check_compliance.engine.writing import refuse_overwrites, write_all
@@ -29,6 +29,7 @@ from check_compliance.obligations.reading import open_export
 from check_compliance.obligations.records import parse_instant
 from check_compliance.obligations.rulebook import DEFAULT_RULES
 from check_compliance.obligations.sources import input_size
+from check_compliance.obligations.stream import RecordStream
 
 PROGRESS_FROM_BYTES = 50_000_000
 CONVERT_EXAMPLES = """
@@ -41,6 +42,17 @@ Examples:
 Exit codes:
   0  the records were written (and no more complaints quarantined than --max-quarantined)
   2  they could not be: a bad mapping or export, an invalid complaint without --quarantine, or too many quarantined
+"""
+EVALUATE_EXAMPLES = """
+\b
+Examples:
+  check-compliance evaluate fixtures/sample-month.json --period 2026-10
+  check-compliance evaluate fixtures/sample-month.json --period 2026-10 --format html --lang en -o report-2026-10.html
+
+\b
+Exit codes:
+  0  the report was drafted
+  2  it could not be: bad arguments, records, rules, terms, indicators or recommendations
 """
 EXAMPLES = """
 \b
@@ -172,19 +184,24 @@ def check_command(records: tuple[str, ...], formats: list[tuple[str, Optional[Pa
         else:
             set_aside: Optional[list[Quarantined]] = [] if quarantine_file is not None else None
             with _progress(records[0], to_terminal) as progress, cyclic_gc_paused():
-                # A quarantine sets complaints aside one by one: the reference path's work.
-                export = open_records(records[0], progress, quarantine=set_aside) if set_aside is not None else open_export(records[0], progress)
+                # A quarantine sets complaints aside one by one, and the page's distributions read
+                # every complaint: both are the reference path's work.
+                reference = set_aside is not None or any(name in WITH_RECORDS for name, _ in formats)
+                export = open_records(records[0], progress, quarantine=set_aside) if reference else open_export(records[0], progress)
+                if any(name in WITH_RECORDS for name, _ in formats) and isinstance(export, RecordStream):
+                    export = export.to_records()  # held in memory for the page
                 report = checker.check(export, as_of=_zoned(as_of, export), lang=lang, source=records[0], jobs=jobs)  # type: ignore[arg-type]
             if quarantine_file is not None and set_aside is not None:  # complete once the check has read a stream
                 write_quarantine(quarantine_file, set_aside, records[0])
                 report = with_quarantine(report, set_aside)
+        held = exported if mapping_file is not None else export
         report = gate.apply(report)
         code = gate.exit_code(report)
         # Everything is rendered before anything is written: a failure leaves no report behind.
         files = [(write_baseline, baseline_document(report))] if write_baseline is not None else []
         standard_output = None
         for (name, _), target in zip(formats, targets):
-            rendered = RENDERERS[name](report)
+            rendered = render(report, name, held if isinstance(held, Records) else None, terms)
             if target is not None:
                 files.append((target, rendered))
             else:
@@ -357,6 +374,33 @@ def convert_command(exports: tuple[str, ...], mapping_file: Path, data_dir: Opti
     count = len(exported.quarantine)
     click.echo(f"{output}: {len(exported.records.complaints)} complaints, {len(exported.records.channels)} channels" + (f"; {count} quarantined into {quarantine_file}" if quarantine_file else ""), err=True)
     sys.exit(2 if count > (max_quarantined or 0) else 0)
+
+
+@main.command("evaluate", epilog=EVALUATE_EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("records")
+@click.option("--period", required=True, metavar="PERIOD", help="The evaluation period: a month (2026-10), a day in it, or start/end.")
+@click.option("--format", "format_name", type=click.Choice(["html", "markdown"]), default="markdown", show_default=True, help="The report's format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of standard output.")
+@click.option("--as-of", callback=_as_of, metavar="INSTANT", help="Judge the world as it stood then (overrides the records' as_of).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="zh", show_default=True, help="Language of the report.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), help="Directory of rule files (default: the shipped rulebook).")
+@click.option("--terms", "terms_file", type=click.Path(dir_okay=False, path_type=Path), help="Terms file overriding the default terms.")
+@click.option("--indicators", "indicators_file", type=click.Path(dir_okay=False, path_type=Path), help="Indicators and targets (default: rules/indicators.yaml).")
+@click.option("--recommendations", "recommendations_file", type=click.Path(dir_okay=False, path_type=Path), help="Recommendation rules (default: rules/recommendations.yaml).")
+def evaluate_command(records: str, period: str, format_name: str, output: Optional[Path], as_of: Optional[datetime], lang: str, rules_dir: Optional[Path],
+                     terms_file: Optional[Path], indicators_file: Optional[Path], recommendations_file: Optional[Path]) -> None:
+    """Draft Party B's evaluation report (2.3) of one PERIOD from RECORDS, in the contract's four
+    sections (method, results, problems, recommendations), for Party B to review and submit."""
+    from check_compliance.engine.evaluation.session import draft  # only `evaluate` reads the indicators and recommendations
+
+    with _exit_on_error():
+        text = draft(records, period, format_name, as_of=as_of, lang=lang, rules_dir=rules_dir, terms_file=terms_file,
+                     indicators_file=indicators_file, recommendations_file=recommendations_file)
+        if output is not None:
+            write_all([(output, text)])
+        else:
+            _print(text)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

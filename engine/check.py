@@ -10,6 +10,7 @@ from check_compliance.engine.arithmetic import OUT_OF_RANGE, is_out_of_range, ou
 from check_compliance.engine.assemble import finding
 from check_compliance.engine.compiler import Program, compile_program
 from check_compliance.engine.coverage import covered, refuse_unknown_terms
+from check_compliance.engine.evaluation.audit import audit_reports
 from check_compliance.engine.facts import FactBuilder
 from check_compliance.engine.findings import Finding, Report, RulebookRef, RuleInfo, summarise
 from check_compliance.engine.parallel import block_shares, judge_blocks, judge_complaints, shares
@@ -23,6 +24,7 @@ from check_compliance.obligations.stream import RecordStream
 from check_compliance.obligations.terms import Terms, load_terms
 
 if TYPE_CHECKING:
+    from check_compliance.engine.evaluation.indicators import Indicators
     from check_compliance.obligations.reading.export import BlockExport
 
 Lang = Literal["zh", "en"]
@@ -55,6 +57,9 @@ class Checker:
             for r in self.program.rulebook.rules
         ]
         refuse_unknown_terms(self.program.terms.not_tracked, [r.id for r in self.rule_infos])
+        # The indicators a submitted report's claimed figures are audited against (appendix 4;
+        # engine/evaluation): None is the shipped rules/indicators.yaml, read only when needed.
+        self.indicators: Optional[Indicators] = None
 
     def close(self) -> None:
         """Release the engine's ruleset; idempotent."""
@@ -109,7 +114,9 @@ class Checker:
         moment = _in_range(as_of or records.as_of or datetime.now(timezone.utc), zone, source)
         try:
             report = self._judge(records, contract, zone, moment, lang, source, jobs)
-            return covered(report, records, self.rule_infos, self.program.terms.not_tracked, as_of is not None)
+            report = covered(report, records, self.rule_infos, self.program.terms.not_tracked, as_of is not None)
+            # Appendix 4: the figures a submitted report claims, against the ones computed here.
+            return audit_reports(report, records.reports, self.indicators)
         except OverflowError as error:
             # A deadline or period end past year 9999 (or a number past 64 bits in the engine):
             # the terms or the records ask for a time no calendar here can hold.

@@ -8,7 +8,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-Outcome = Literal["late", "overdue", "missing", "incomplete", "prohibited", "at_risk"]
+Outcome = Literal["late", "overdue", "missing", "incomplete", "prohibited", "at_risk", "inaccurate"]  # inaccurate: the audit of a report's figures
 Severity = Literal["error", "warning"]
 SEVERITY_RANK = {"warning": 1, "error": 2}
 REPORT_VERSION = 1

@@ -154,6 +154,8 @@ class Report(_Record):
     period: Period
     submitted_at: Optional[Instant] = None
     sections: Annotated[dict[str, Optional[str]], BeforeValidator(_null_is_empty_map)] = Field(default_factory=dict)
+    # The indicators the report claims (name -> number), audited against the computed ones (appendix 4).
+    figures: Optional[dict[str, Annotated[float, Field(strict=True)]]] = None
 
 
 class Disclosure(_Record):

@@ -171,12 +171,16 @@ class Rulebook(BaseModel):
         return next(r for r in self.rules if r.id == rule_id)
 
 
+# Data beside the rules that is not a rule: the default terms, the evaluation's indicators and recommendations.
+NOT_RULE_FILES = frozenset({"terms.yaml", "indicators.yaml", "recommendations.yaml"})
+
+
 def rule_files(directory: str | Path | None = None) -> list[Path]:
     """The rule files of `directory` (default: the shipped `rules/`), in the order they are read."""
     directory = Path(directory) if directory is not None else DEFAULT_RULES
     if not directory.is_dir():
         raise RulebookError(str(directory), [Problem("", "not a directory of rule files", file=str(directory))])
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != "terms.yaml")
+    files = sorted(p for p in directory.glob("*.yaml") if p.name not in NOT_RULE_FILES)
     not_files = [Problem("", "is not a file: every *.yaml in a rules directory is read as a rule file; rename it or move it out", file=str(p)) for p in files if not p.is_file()]
     if not_files:
         raise RulebookError(str(directory), not_files)

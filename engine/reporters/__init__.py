@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from check_compliance.engine.findings import Report
-from check_compliance.engine.reporters import github, json_format, jsonl, junit, markdown, sarif, text
+from check_compliance.engine.reporters import github, html, json_format, jsonl, junit, markdown, sarif, text
+from check_compliance.obligations.records import Records
+from check_compliance.obligations.terms import Terms
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "text": text.render,
@@ -15,8 +17,16 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "sarif": sarif.render,
     "github": github.render,
     "markdown": markdown.render,
+    "html": html.render,
+}
+# Views that show more than the report holds (the distributions of the records): given the records
+# and terms, they render through these instead.
+WITH_RECORDS: dict[str, Callable[[Report, Records, Terms], str]] = {
+    "html": html.page,
 }
 
 
-def render(report: Report, format_name: str) -> str:
+def render(report: Report, format_name: str, records: Records | None = None, terms: Terms | None = None) -> str:
+    if records is not None and terms is not None and format_name in WITH_RECORDS:
+        return WITH_RECORDS[format_name](report, records, terms)
     return RENDERERS[format_name](report)

@@ -61,8 +61,8 @@ _WORDS = {
     },
 }
 _OUTCOME = {
-    "en": {"late": "late", "overdue": "overdue", "missing": "missing", "incomplete": "incomplete", "prohibited": "prohibited", "at_risk": "at risk"},
-    "zh": {"late": "逾期完成", "overdue": "逾期未完成", "missing": "缺失", "incomplete": "不完整", "prohibited": "禁止行为", "at_risk": "临近期限"},
+    "en": {"late": "late", "overdue": "overdue", "missing": "missing", "incomplete": "incomplete", "prohibited": "prohibited", "at_risk": "at risk", "inaccurate": "inaccurate"},
+    "zh": {"late": "逾期完成", "overdue": "逾期未完成", "missing": "缺失", "incomplete": "不完整", "prohibited": "禁止行为", "at_risk": "临近期限", "inaccurate": "数据不符"},
 }
 
 

@@ -15,7 +15,7 @@ from check_compliance import Report
 from check_compliance.engine.reporters import RENDERERS
 
 GOLDEN = Path(__file__).parent / "golden"
-EXTENSIONS = {"text": "txt", "json": "json", "jsonl": "jsonl", "junit": "xml", "sarif": "sarif.json", "github": "github.txt", "markdown": "md"}
+EXTENSIONS = {"text": "txt", "json": "json", "jsonl": "jsonl", "junit": "xml", "sarif": "sarif.json", "github": "github.txt", "markdown": "md", "html": "html"}
 
 
 def test_every_registered_format_has_a_golden_extension() -> None:

@@ -125,4 +125,4 @@ def test_text_marks_waived_and_known_findings_and_lists_waivers_and_resolved(gat
 
 
 def test_the_registry_offers_every_ci_format() -> None:
-    assert {"text", "json", "jsonl", "junit", "sarif", "github", "markdown"} == set(RENDERERS)
+    assert {"text", "json", "jsonl", "junit", "sarif", "github", "markdown", "html"} == set(RENDERERS)
