@@ -10,7 +10,7 @@ from check_compliance.engine.check import Checker
 from check_compliance.engine.evaluation.draft import Evaluation, evaluate
 from check_compliance.engine.evaluation.indicators import load_indicators
 from check_compliance.engine.evaluation.recommendations import load_recommendations
-from check_compliance.obligations.rulebook import DeadlineRule, load_rulebook
+from check_compliance.obligations.rulebook import load_rulebook
 from check_compliance.obligations.sources import load_records
 from check_compliance.obligations.terms import load_terms
 
@@ -21,7 +21,7 @@ def evaluation(records_path: str, period: str, *, as_of: Optional[datetime] = No
     terms = load_terms(terms_file)
     rulebook = load_rulebook(rules_dir)
     checker = Checker(rulebook, terms)
-    deadlines = tuple(r.id for r in rulebook.rules if isinstance(r, DeadlineRule))
+    deadlines = tuple(r.id for r in rulebook.rules if r.kind == "deadline")
     indicators = load_indicators(indicators_file, deadlines)
     recommendations = load_recommendations(recommendations_file, tuple(i.id for i in indicators.indicators), tuple(r.id for r in rulebook.rules))
     records = load_records(records_path)

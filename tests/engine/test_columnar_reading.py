@@ -180,7 +180,7 @@ def test_a_line_the_fast_reader_cannot_prove_gives_the_reference_result(tmp_path
     text.insert(lines[5], RAW_LINES[name])
     (tmp_path / "m.jsonl").write_text("\n".join(text) + "\n", encoding="utf-8")
     code, _ = _same_as_reference(tmp_path / "m.jsonl", monkeypatch)
-    assert code == (1 if name in ("a blank line", "an indented line", "duplicate key") else 2)  # valid to the reference path (the last key wins)
+    assert code == (1 if name in ("a blank line", "an indented line") else 2)  # a duplicate key is refused (the hardened reference path), never last-wins
 
 
 def test_invalid_utf8_gives_the_reference_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
