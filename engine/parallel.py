@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
@@ -41,6 +41,17 @@ def shares(count: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+def _answers(workers: list) -> Iterator[tuple[str, list]]:
+    """Each worker's answer, `(status, payload)`, in order; a worker that died unanswered is an error."""
+    for process, receiver in workers:
+        try:
+            status, *payload = receiver.recv()
+        except EOFError:
+            status, payload = "error", [EngineError("worker", [Problem("process", f"exited with code {process.exitcode} before answering")])]
+        process.join()
+        yield status, payload
+
+
 def judge_complaints(
     program: Program, runtime: type, contract: Contract, as_of: datetime, lang: str,
     complaints: Sequence[Complaint], jobs: int,
@@ -62,12 +73,7 @@ def judge_complaints(
     figures = Figures(program, contract, as_of)
     checked = 0
     failure: CheckError | None = None
-    for process, receiver in workers:
-        try:
-            status, *payload = receiver.recv()
-        except EOFError:
-            status, payload = "error", [EngineError("worker", [Problem("process", f"exited with code {process.exitcode} before answering")])]
-        process.join()
+    for status, payload in _answers(workers):
         if status == "ok":
             findings += payload[0]
             figures.merge(payload[1])
@@ -132,12 +138,7 @@ def judge_blocks(program: Program, runtime: type, export: BlockExport, as_of: da
     figures = Figures(program, export.contract, as_of)
     checked = 0
     failure: Exception | None = None
-    for process, receiver in workers:
-        try:
-            status, *payload = receiver.recv()
-        except EOFError:
-            status, payload = "error", [EngineError("worker", [Problem("process", f"exited with code {process.exitcode} before answering")])]
-        process.join()
+    for status, payload in _answers(workers):
         if status == "ok":
             findings += payload[0]
             figures.merge(payload[1])
