@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from check_compliance.obligations.errors import InputError, MappingError, Problem
+from check_compliance.obligations.errors import InputError, MappingError, Problem, excerpt
 from check_compliance.obligations.exports.mapping import FileRef, LoadedMapping
 from check_compliance.obligations.exports.timeformat import TimeFormat, iso_of
 from check_compliance.obligations.yamlsrc import closest
@@ -259,15 +259,20 @@ def _columns(mapping: LoadedMapping, name: str, header: Sequence[str], wanted: S
     positions = {n: i for i, n in enumerate(names)}
     index: dict[str, int] = {}
     problems = []
+    found = any(want.column in positions for want in wanted)
     for want in wanted:
         if want.column in positions:
             index[want.column] = positions[want.column]
         elif want.column not in index:
-            shown = ", ".join(names[:30]) + (", …" if len(names) > 30 else "")
-            hint = ""
-            if len(names) == 1 and any(d in names[0] for d in "\t;|,") and delimiter not in names[0]:
-                hint = " (one column only: is source.delimiter right?)"
-            problems.append(mapping.problem(want.loc, f"column {want.column!r} is not in {name}; columns: {shown}{hint}", suggestion=closest(want.column, names)))
+            if not found:
+                # Not one wanted column: the line read as the header is likely a data row (a wrong
+                # skip_lines or delimiter), whose values are not shown: they may be personal data.
+                hint = "is source.delimiter right?" if len(names) == 1 else "is source.skip_lines right?"
+                problems.append(mapping.problem(want.loc, f"column {want.column!r} is not in {name}, nor is any column the mapping names: "
+                                                          f"the line read as its header has {len(names)} columns ({hint})"))
+                continue
+            shown = ", ".join(excerpt(n, 24) for n in names[:20]) + (f", … ({len(names)} in all)" if len(names) > 20 else "")
+            problems.append(mapping.problem(want.loc, f"column {want.column!r} is not in {name}; columns: {shown}", suggestion=closest(want.column, names)))
     if problems:
         raise MappingError(mapping.yaml.name, problems)
     return index

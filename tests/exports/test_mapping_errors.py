@@ -64,6 +64,15 @@ def test_a_column_the_export_does_not_have_is_named_with_a_close_one(tmp_path: P
     assert problem.line == _line_of(text, "numbr") and problem.file.endswith("mapping.yaml")
 
 
+def test_a_data_row_read_as_the_header_is_not_shown(tmp_path: Path) -> None:
+    # A preamble line too many (or too few) skipped: the "header" is a complaint's row, which may
+    # hold personal data; the message says what to check and shows none of its values.
+    export = "Zhang San 13800138000,New,0,1/10/2026 09:00,1/10/2026 09:00,3\n" + HEADER + "\n"
+    problems = _error(tmp_path, EVENTS, export).problems
+    assert problems and all("skip_lines" in p.message and "Zhang" not in p.message and "138" not in p.message for p in problems)
+    assert all(p.suggestion is None for p in problems)
+
+
 def test_event_producers_need_the_events_shape(tmp_path: Path) -> None:
     text = """\
 version: 1
