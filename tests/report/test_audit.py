@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from check_compliance.cli import main
-from check_compliance.engine.evaluation.audit import audit
+from check_compliance.engine.conditions import holds
+from check_compliance.engine.evaluation.audit import INACCURATE, audit, claim_fact, judged
 from check_compliance.obligations.errors import InputError
 from check_compliance.obligations.sources import load_records
 
@@ -79,3 +82,20 @@ def test_only_a_warning_does_not_fail_the_gate_unless_asked(tmp_path: Path) -> N
     path.write_text(json.dumps(clean), encoding="utf-8")
     assert CliRunner().invoke(main, [str(path)]).exit_code == 0
     assert CliRunner().invoke(main, [str(path), "--fail-on", "warning"]).exit_code == 1
+
+
+_FIGURE = st.floats(min_value=0, max_value=10_000, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_FIGURE, st.one_of(st.none(), _FIGURE), st.floats(min_value=0, max_value=1)), max_size=30))
+def test_durable_rules_decides_each_claim_as_the_plain_evaluator_does(claims) -> None:  # type: ignore[no-untyped-def]
+    # The audit's outcome is durable_rules' (as every outcome); the plain evaluator is its yardstick.
+    rows = [(None, f"f{i}", claimed, computed, tolerance) for i, (claimed, computed, tolerance) in enumerate(claims)]
+    expected = [row for row in rows if holds(INACCURATE, claim_fact(row[2], row[3], row[4]))]
+    assert judged(rows) == expected  # type: ignore[arg-type]
+
+
+def test_a_claim_exactly_at_its_tolerance_is_accurate_and_one_billionth_past_it_is_not() -> None:
+    rows = [(None, "at", 0.97, 0.98, 0.01), (None, "past", 0.97, 0.980000001, 0.01), (None, "none", 0.97, None, 0.01)]
+    assert [row[1] for row in judged(rows)] == ["past", "none"]  # type: ignore[arg-type]
