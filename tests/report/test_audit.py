@@ -99,3 +99,11 @@ def test_durable_rules_decides_each_claim_as_the_plain_evaluator_does(claims) ->
 def test_a_claim_exactly_at_its_tolerance_is_accurate_and_one_billionth_past_it_is_not() -> None:
     rows = [(None, "at", 0.97, 0.98, 0.01), (None, "past", 0.97, 0.980000001, 0.01), (None, "none", 0.97, None, 0.01)]
     assert [row[1] for row in judged(rows)] == ["past", "none"]  # type: ignore[arg-type]
+
+
+def test_the_library_check_audits_as_the_command_does() -> None:
+    from check_compliance import check
+
+    records = load_records({**_document(), "reports": [{**r, "figures": {"first_response_on_time": 0.5}} if r["id"] == "RP-2026-10" else r for r in _document()["reports"]]})
+    found = [f for f in check(records).findings if f.rule == "report-figures"]
+    assert [f.subject.id for f in found] == ["RP-2026-10:first_response_on_time"] and found[0].severity == "warning"
