@@ -179,9 +179,7 @@ def load_terms(path: str | Path | None = None) -> Terms:
 def _read(path: Path, name: str) -> YamlSource:
     try:
         return read_yaml(path, name)
-    except OSError as error:
-        raise TermsError(name, [Problem("", f"cannot read: {error.strerror or error}", file=name)]) from None
-    except YamlSyntaxError as error:
+    except YamlSyntaxError as error:  # unreadable files included: read_yaml says why
         raise TermsError(name, [error.problem()]) from None
 
 

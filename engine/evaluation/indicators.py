@@ -8,7 +8,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from check_compliance.engine.findings import PeriodFigures
-from check_compliance.obligations.errors import Problem, RulebookError
+from check_compliance.obligations.errors import RulebookError
 from check_compliance.obligations.validation import yaml_problems
 from check_compliance.obligations.yamlsrc import YamlSource, YamlSyntaxError, closest, read_yaml
 
@@ -104,9 +104,7 @@ def read_data(path: Path, name: str) -> YamlSource:
     """A YAML data file of the rulebook, its errors as `RulebookError`s at file:line:col."""
     try:
         return read_yaml(path, name)
-    except OSError as error:
-        raise RulebookError(name, [Problem("", f"cannot read: {error.strerror or error}", file=name)]) from None
-    except YamlSyntaxError as error:
+    except YamlSyntaxError as error:  # unreadable files included: read_yaml says why
         raise RulebookError(name, [error.problem()]) from None
 
 

@@ -345,9 +345,7 @@ def load_mapping(path: Union[str, Path]) -> LoadedMapping:
     name = str(path)
     try:
         source = read_yaml(path, name)
-    except (OSError, UnicodeDecodeError) as error:
-        raise MappingError(name, [Problem("", f"cannot read: {getattr(error, 'strerror', None) or error}", file=name)]) from None
-    except YamlSyntaxError as error:
+    except YamlSyntaxError as error:  # unreadable or not UTF-8 included: read_yaml says why
         raise MappingError(name, [error.problem()]) from None
     if not isinstance(source.data, dict):
         raise MappingError(name, [source.problem((), "expected a mapping with version, name, source, shape, contract and complaint")])
